@@ -1,0 +1,229 @@
+"""Cross-file checks: every reference resolves, ids are unique, models are sound."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from trimtab.errors import DataError, Problem
+from trimtab.names import CASH, Side
+
+if TYPE_CHECKING:
+    from trimtab.book.book import Book
+    from trimtab.book.read import Tables
+
+WEIGHT_TOLERANCE = Decimal("1e-6")
+
+
+def check_references(book: Book, tables: Tables, as_of: date | None) -> list[Problem]:
+    """Every cross-file problem, each with the file, row and field it is found at."""
+    r = tables.rows
+    problems: list[Problem] = []
+    problems += _unique(r["securities.csv"], "securities.csv", "symbol")
+    problems += _unique(r["households.csv"], "households.csv", "household_id")
+    problems += _unique(r["accounts.csv"], "accounts.csv", "account_id")
+    problems += _unique_lot_ids(book, tables)
+    symbols = set(book.security_by_symbol)
+    households = book.household_by_id
+    accounts = book.account_by_id
+    models = set(book.model_by_id)
+
+    for line, v in r["households.csv"]:
+        if v["model_id"] and v["model_id"] not in models:
+            problems.append(
+                _p("households.csv", line, "model_id", f"unknown model {v['model_id']!r}")
+            )
+    for line, v in r["accounts.csv"]:
+        hh = households.get(v["household_id"])
+        if hh is None:
+            problems.append(
+                _p("accounts.csv", line, "household_id", f"unknown household {v['household_id']!r}")
+            )
+        if v["model_id"] and v["model_id"] not in models:
+            problems.append(
+                _p("accounts.csv", line, "model_id", f"unknown model {v['model_id']!r}")
+            )
+        elif not v["model_id"] and hh is not None and not hh.model_id and v["managed"]:
+            problems.append(
+                _p("accounts.csv", line, "model_id", "required: the household has no model_id")
+            )
+    problems += _check_account_symbol(r["lots.csv"], "lots.csv", accounts, symbols)
+    problems += _check_account_symbol(r["transactions.csv"], "transactions.csv", accounts, symbols)
+    problems += _check_models(book, r["models.csv"], symbols)
+    problems += _check_restrictions(book, r["restrictions.csv"])
+    for line, v in r["cash_flows.csv"]:
+        if v["scope"] not in accounts and v["scope"] not in households:
+            problems.append(
+                _p("cash_flows.csv", line, "scope", f"unknown account or household {v['scope']!r}")
+            )
+    problems += _check_transactions(book, r["transactions.csv"], as_of)
+    problems += _check_prices(r["price_history.csv"], symbols)
+    return problems
+
+
+def _p(file: str, line: int | None, field: str | None, message: str) -> Problem:
+    return Problem(file, line, field, message)
+
+
+def _unique(rows: list[tuple[int, dict[str, Any]]], file: str, key: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    out = []
+    for line, v in rows:
+        if v[key] in seen:
+            out.append(
+                _p(file, line, key, f"duplicate {key} {v[key]!r} (first on line {seen[v[key]]})")
+            )
+        else:
+            seen[v[key]] = line
+    return out
+
+
+def _unique_lot_ids(book: Book, tables: Tables) -> list[Problem]:
+    seen: dict[str, str] = {}
+    out = []
+    for (line, _), lot in zip(tables.rows["lots.csv"], book.lots, strict=True):
+        if lot.lot_id in seen:
+            out.append(
+                _p(
+                    "lots.csv",
+                    line,
+                    "lot_id",
+                    f"duplicate lot_id {lot.lot_id!r} ({seen[lot.lot_id]})",
+                )
+            )
+        seen.setdefault(lot.lot_id, f"lots.csv line {line}")
+    for t in book.transactions:
+        if t.side is Side.BUY and t.lot_id:
+            if t.lot_id in seen:
+                out.append(
+                    _p(
+                        "transactions.csv",
+                        t.row,
+                        "lot_id",
+                        f"duplicate lot_id {t.lot_id!r} ({seen[t.lot_id]})",
+                    )
+                )
+            seen.setdefault(t.lot_id, f"transactions.csv line {t.row}")
+    return out
+
+
+def _check_account_symbol(rows, file, accounts, symbols) -> list[Problem]:  # type: ignore[no-untyped-def]
+    out = []
+    for line, v in rows:
+        if v["account_id"] not in accounts:
+            out.append(_p(file, line, "account_id", f"unknown account {v['account_id']!r}"))
+        if v["symbol"] not in symbols:
+            out.append(_p(file, line, "symbol", f"unknown symbol {v['symbol']!r}"))
+    return out
+
+
+def _check_models(
+    book: Book, rows: list[tuple[int, dict[str, Any]]], symbols: set[str]
+) -> list[Problem]:
+    out: list[Problem] = []
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    first_line: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    for line, v in rows:
+        mid, comp = v["model_id"], v["component"]
+        first_line.setdefault(mid, line)
+        totals[mid] += v["weight"]
+        if (mid, comp) in seen:
+            out.append(
+                _p("models.csv", line, "component", f"{comp!r} listed twice in model {mid!r}")
+            )
+        seen.add((mid, comp))
+        if comp.startswith("model:"):
+            if comp[6:] not in book.model_by_id:
+                out.append(_p("models.csv", line, "component", f"unknown model {comp[6:]!r}"))
+        elif comp != CASH and comp not in symbols:
+            out.append(_p("models.csv", line, "component", f"unknown symbol {comp!r}"))
+    for mid, total in totals.items():
+        if abs(total - 1) > WEIGHT_TOLERANCE:
+            out.append(
+                _p(
+                    "models.csv",
+                    first_line[mid],
+                    "weight",
+                    f"weights of model {mid!r} sum to {total}, not 1",
+                )
+            )
+    reported: set[str] = set()
+    for mid in book.model_by_id:
+        try:
+            book.target_weights(mid)
+        except DataError as exc:
+            message = exc.problems[0].message
+            if message.startswith("model cycle") and message not in reported:
+                reported.add(message)
+                out.append(_p("models.csv", first_line[mid], "component", message))
+    return out
+
+
+def _check_restrictions(book: Book, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    out = []
+    all_tags = set().union(*(s.tags for s in book.securities)) if book.securities else set()
+    for line, v in rows:
+        if v["scope"] not in book.account_by_id and v["scope"] not in book.household_by_id:
+            out.append(
+                _p(
+                    "restrictions.csv",
+                    line,
+                    "scope",
+                    f"unknown account or household {v['scope']!r}",
+                )
+            )
+        target = v["target"]
+        if target.startswith("tag:"):
+            if target[4:] not in all_tags:
+                out.append(
+                    _p("restrictions.csv", line, "target", f"no security has tag {target[4:]!r}")
+                )
+        elif target not in book.security_by_symbol:
+            out.append(_p("restrictions.csv", line, "target", f"unknown symbol {target!r}"))
+    return out
+
+
+def _check_transactions(
+    book: Book, rows: list[tuple[int, dict[str, Any]]], as_of: date | None
+) -> list[Problem]:
+    out = []
+    lots = {lot.lot_id: lot for lot in book.lots}
+    buys = {t.lot_id: t for t in book.transactions if t.side is Side.BUY}
+    for line, v in rows:
+        if as_of is not None and v["date"] > as_of:
+            out.append(_p("transactions.csv", line, "date", f"after the as-of date {as_of}"))
+        if v["side"] is Side.SELL and v["lot_id"]:
+            lot = lots.get(v["lot_id"]) or buys.get(v["lot_id"])
+            if lot is None:
+                out.append(_p("transactions.csv", line, "lot_id", f"unknown lot {v['lot_id']!r}"))
+            elif (lot.account_id, lot.symbol) != (v["account_id"], v["symbol"]):
+                out.append(
+                    _p(
+                        "transactions.csv",
+                        line,
+                        "lot_id",
+                        f"lot {v['lot_id']!r} is not {v['symbol']} in {v['account_id']}",
+                    )
+                )
+    return out
+
+
+def _check_prices(rows: list[tuple[int, dict[str, Any]]], symbols: set[str]) -> list[Problem]:
+    out = []
+    counts = Counter((v["date"], v["symbol"]) for _, v in rows)
+    for line, v in rows:
+        if v["symbol"] not in symbols:
+            out.append(_p("price_history.csv", line, "symbol", f"unknown symbol {v['symbol']!r}"))
+        if counts[(v["date"], v["symbol"])] > 1:
+            out.append(
+                _p(
+                    "price_history.csv",
+                    line,
+                    "date",
+                    f"{v['symbol']} has two closes on {v['date']}",
+                )
+            )
+    return out

@@ -1,0 +1,221 @@
+"""Read a book folder into records, collecting every problem with file, row and field."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trimtab.book.book import Book, PriceHistory
+from trimtab.book.checks import check_references
+from trimtab.book.schema import FILES, FileSpec
+from trimtab.config import FILE as SETTINGS_FILE
+from trimtab.config import read_settings
+from trimtab.domain import (
+    Account,
+    CashFlow,
+    Household,
+    Lot,
+    Model,
+    ModelComponent,
+    Restriction,
+    Security,
+    Transaction,
+)
+from trimtab.errors import BookError, Problem
+from trimtab.names import Side
+
+Row = tuple[int, dict[str, Any]]
+"""A parsed row: its line in the file (header = 1) and its values by column."""
+
+
+@dataclass
+class Tables:
+    """Parsed rows of every file, before records are built; `present` lists files found."""
+
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+
+
+def read_book(path: Path | str, *, as_of: date | None = None) -> tuple[Book | None, list[Problem]]:
+    """Read and validate a book; the Book is None when any problem was found."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return None, [Problem(str(folder), None, None, "book folder not found")]
+    problems: list[Problem] = []
+    known = {spec.name for spec in FILES} | {SETTINGS_FILE}
+    for extra in sorted(p.name for p in folder.iterdir() if p.is_file()):
+        if extra.endswith(".csv") and extra not in known:
+            problems.append(Problem(extra, None, None, "unknown file in the book"))
+    tables = Tables()
+    for spec in FILES:
+        file = folder / spec.name
+        if not file.exists():
+            if spec.required:
+                problems.append(Problem(spec.name, None, None, "required file is missing"))
+            tables.rows[spec.name] = []
+            continue
+        tables.present.add(spec.name)
+        tables.rows[spec.name] = list(_parse_file(file, spec, problems))
+    settings, settings_problems = read_settings(folder / SETTINGS_FILE)
+    problems += settings_problems
+    book = build_book(tables, settings)
+    problems += check_references(book, tables, as_of or settings.as_of)
+    return (None if problems else book), problems
+
+
+def load_book(path: Path | str, *, as_of: date | None = None) -> Book:
+    """Read a valid book or raise BookError carrying every problem."""
+    book, problems = read_book(path, as_of=as_of)
+    if book is None:
+        raise BookError(problems, f"the book at {path} has {len(problems)} problem(s)")
+    return book
+
+
+def _parse_file(file: Path, spec: FileSpec, problems: list[Problem]) -> Iterator[Row]:
+    name = spec.name
+    try:
+        handle = file.open(newline="", encoding="utf-8-sig")
+        reader = csv.reader(handle)
+        header = [h.strip() for h in next(reader, [])]
+    except UnicodeDecodeError:
+        problems.append(Problem(name, None, None, "not UTF-8 text"))
+        return
+    with handle:
+        columns = {c.name: c for c in spec.columns}
+        bad_header = False
+        for h in header:
+            if h not in columns:
+                problems.append(Problem(name, 1, h, "unknown column"))
+                bad_header = True
+        for dup in {h for h in header if header.count(h) > 1}:
+            problems.append(Problem(name, 1, dup, "duplicate column"))
+            bad_header = True
+        for col in spec.columns:
+            if col.required and col.name not in header:
+                problems.append(Problem(name, 1, col.name, "missing required column"))
+                bad_header = True
+        if bad_header:
+            return
+        last_line = 1
+        try:
+            for cells in reader:
+                line = last_line + 1
+                last_line = reader.line_num
+                if not any(c.strip() for c in cells):
+                    continue
+                row = _parse_row(name, line, header, cells, columns, problems)
+                if row is not None:
+                    yield line, row
+        except (csv.Error, UnicodeDecodeError) as exc:
+            problems.append(Problem(name, last_line + 1, None, f"unreadable CSV: {exc}"))
+
+
+def _parse_row(
+    name: str,
+    line: int,
+    header: list[str],
+    cells: list[str],
+    columns: dict[str, Any],
+    problems: list[Problem],
+) -> dict[str, Any] | None:
+    if len(cells) > len(header):
+        problems.append(Problem(name, line, None, f"{len(cells)} cells, header has {len(header)}"))
+        return None
+    values: dict[str, Any] = {}
+    ok = True
+    for h, cell in zip(header, cells + [""] * (len(header) - len(cells)), strict=True):
+        cell = cell.strip()
+        col = columns[h]
+        if not cell:
+            if col.required:
+                problems.append(Problem(name, line, h, "required value is missing"))
+                ok = False
+            continue
+        try:
+            values[h] = col.parse(cell)
+        except ValueError as exc:
+            problems.append(Problem(name, line, h, str(exc)))
+            ok = False
+    for col in columns.values():
+        values.setdefault(col.name, col.default)
+    return values if ok else None
+
+
+def build_book(tables: Tables, settings: Any) -> Book:
+    """Records from parsed rows; ids absent from the file are generated deterministically."""
+    r = tables.rows
+    securities = tuple(
+        Security(v["symbol"], v["price"], v["asset_class"], v["tags"], v["wash_group"])
+        for _, v in r["securities.csv"]
+    )
+    households = tuple(Household(**v) for _, v in r["households.csv"])
+    accounts = tuple(Account(**v) for _, v in r["accounts.csv"])
+    lots = _lots(r["lots.csv"])
+    transactions = _transactions(r["transactions.csv"], {lot.lot_id for lot in lots})
+    models: dict[str, list[ModelComponent]] = {}
+    for _, v in r["models.csv"]:
+        models.setdefault(v["model_id"], []).append(ModelComponent(v["component"], v["weight"]))
+    return Book(
+        securities=securities,
+        households=households,
+        accounts=accounts,
+        lots=lots,
+        models=tuple(Model(mid, tuple(comps)) for mid, comps in models.items()),
+        restrictions=tuple(Restriction(**v) for _, v in r["restrictions.csv"]),
+        transactions=transactions,
+        cash_flows=tuple(CashFlow(**v) for _, v in r["cash_flows.csv"]),
+        price_history=_price_history(r["price_history.csv"], tables),
+        settings=settings,
+    )
+
+
+def _lots(rows: list[Row]) -> tuple[Lot, ...]:
+    given = {v["lot_id"] for _, v in rows if v["lot_id"]}
+    out = []
+    for _, v in rows:
+        lot_id = v["lot_id"] or _fresh_id(f"{v['account_id']}.{v['symbol']}.{v['acquired']}", given)
+        out.append(
+            Lot(lot_id, v["account_id"], v["symbol"], v["quantity"], v["cost_basis"], v["acquired"])
+        )
+    return tuple(out)
+
+
+def _transactions(rows: list[Row], lot_ids: set[str]) -> tuple[Transaction, ...]:
+    given = lot_ids | {v["lot_id"] for _, v in rows if v["lot_id"]}
+    out = []
+    for line, v in rows:
+        lot_id = v["lot_id"]
+        if v["side"] is Side.BUY and not lot_id:
+            lot_id = _fresh_id(f"{v['account_id']}.{v['symbol']}.{v['date']}", given)
+        out.append(
+            Transaction(
+                v["account_id"], v["date"], v["symbol"], v["side"], v["quantity"], v["price"],
+                lot_id, line,
+            )
+        )  # fmt: skip
+    return tuple(out)
+
+
+def _fresh_id(base: str, taken: set[str]) -> str:
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}.{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _price_history(rows: list[Row], tables: Tables) -> PriceHistory | None:
+    if "price_history.csv" not in tables.present:
+        return None
+    return PriceHistory(
+        dates=np.array([v["date"] for _, v in rows], dtype="datetime64[D]"),
+        symbols=np.array([v["symbol"] for _, v in rows], dtype=object),
+        closes=np.array([float(v["close"]) for _, v in rows], dtype=float),
+    )

@@ -1,0 +1,207 @@
+"""The book's files and columns, as data: one place that says what each CSV may hold.
+
+A parser takes the cell text (already stripped, never empty) and returns the value or raises
+ValueError with a message for the user. Blank optional cells take the column's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, Side
+
+Parser = Callable[[str], Any]
+
+
+def text(cell: str) -> str:
+    return cell
+
+
+def decimal(cell: str) -> Decimal:
+    try:
+        value = Decimal(cell)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {cell!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {cell!r}")
+    return value
+
+
+def positive(cell: str) -> Decimal:
+    value = decimal(cell)
+    if value <= 0:
+        raise ValueError(f"must be > 0, got {cell}")
+    return value
+
+
+def non_negative(cell: str) -> Decimal:
+    value = decimal(cell)
+    if value < 0:
+        raise ValueError(f"must be >= 0, got {cell}")
+    return value
+
+
+def fraction(cell: str) -> Decimal:
+    value = decimal(cell)
+    if not 0 <= value <= 1:
+        raise ValueError(f"must be a fraction between 0 and 1, got {cell}")
+    return value
+
+
+def iso_date(cell: str) -> date:
+    try:
+        return date.fromisoformat(cell)
+    except ValueError:
+        raise ValueError(f"not a date YYYY-MM-DD: {cell!r}") from None
+
+
+def boolean(cell: str) -> bool:
+    lowered = cell.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    raise ValueError(f"expected true or false, got {cell!r}")
+
+
+def tags(cell: str) -> frozenset[str]:
+    return frozenset(t.strip() for t in cell.split(";") if t.strip())
+
+
+def enum(kind: type[StrEnum]) -> Parser:
+    allowed = ", ".join(m.value for m in kind)
+
+    def parse(cell: str) -> StrEnum:
+        try:
+            return kind(cell.lower())
+        except ValueError:
+            raise ValueError(f"expected one of {allowed}, got {cell!r}") from None
+
+    return parse
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    parse: Parser
+    required: bool = False
+    default: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileSpec:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = True
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _req(name: str, parse: Parser = text) -> Column:
+    return Column(name, parse, required=True)
+
+
+ZERO = Decimal(0)
+
+SECURITIES = FileSpec(
+    "securities.csv",
+    (
+        _req("symbol"),
+        _req("price", positive),
+        _req("asset_class"),
+        Column("tags", tags, default=frozenset()),
+        Column("wash_group", text),
+    ),
+)
+HOUSEHOLDS = FileSpec(
+    "households.csv",
+    (
+        _req("household_id"),
+        Column("name", text, default=""),
+        Column("st_rate", fraction, default=Decimal("0.37")),
+        Column("lt_rate", fraction, default=Decimal("0.20")),
+        Column("model_id", text),
+        Column("gain_budget", decimal),
+        Column("tax_budget", non_negative),
+        Column("realized_st_ytd", decimal, default=ZERO),
+        Column("realized_lt_ytd", decimal, default=ZERO),
+        Column("loss_carryforward_st", non_negative, default=ZERO),
+        Column("loss_carryforward_lt", non_negative, default=ZERO),
+        Column("filing_status", enum(FilingStatus), default=FilingStatus.MARRIED_JOINT),
+    ),
+)
+ACCOUNTS = FileSpec(
+    "accounts.csv",
+    (
+        _req("account_id"),
+        _req("household_id"),
+        _req("kind", enum(AccountKind)),
+        Column("model_id", text),
+        Column("cash", decimal, default=ZERO),
+        Column("cash_reserve", non_negative, default=ZERO),
+        Column("min_trade", non_negative, default=ZERO),
+        Column("fractional", boolean, default=False),
+        Column("lot_method", enum(LotMethod), default=LotMethod.FIFO),
+        Column("managed", boolean, default=True),
+    ),
+)
+LOTS = FileSpec(
+    "lots.csv",
+    (
+        _req("account_id"),
+        _req("symbol"),
+        _req("quantity", positive),
+        _req("cost_basis", non_negative),
+        _req("acquired", iso_date),
+        Column("lot_id", text),
+    ),
+)
+MODELS = FileSpec(
+    "models.csv",
+    (_req("model_id"), _req("component"), _req("weight", non_negative)),
+)
+RESTRICTIONS = FileSpec(
+    "restrictions.csv",
+    (_req("scope"), _req("target"), _req("rule", enum(Rule))),
+    required=False,
+)
+TRANSACTIONS = FileSpec(
+    "transactions.csv",
+    (
+        _req("account_id"),
+        _req("date", iso_date),
+        _req("symbol"),
+        _req("side", enum(Side)),
+        _req("quantity", positive),
+        _req("price", positive),
+        Column("lot_id", text),
+    ),
+    required=False,
+)
+CASH_FLOWS = FileSpec(
+    "cash_flows.csv",
+    (_req("scope"), _req("amount", decimal)),
+    required=False,
+)
+PRICE_HISTORY = FileSpec(
+    "price_history.csv",
+    (_req("date", iso_date), _req("symbol"), _req("close", positive)),
+    required=False,
+)
+
+FILES: tuple[FileSpec, ...] = (
+    SECURITIES,
+    HOUSEHOLDS,
+    ACCOUNTS,
+    LOTS,
+    MODELS,
+    RESTRICTIONS,
+    TRANSACTIONS,
+    CASH_FLOWS,
+    PRICE_HISTORY,
+)

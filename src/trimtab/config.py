@@ -1,0 +1,147 @@
+"""Book settings (`trimtab.toml`): explicit, typed, serialisable, every key documented.
+
+Each section is a frozen dataclass; the loader walks the dataclasses so an unknown key or a value
+of the wrong type is reported (file, key) instead of passing silently. Later subsystems add their
+own section here and document it in docs/settings.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from trimtab.errors import Problem
+
+FILE = "trimtab.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class TaxSettings:
+    """Tax-engine options. Rates are fractions."""
+
+    niit: bool = False
+    """Add the 3.8% net investment income tax to estimated tax on gains."""
+    niit_rate: float = 0.038
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All book settings. `as_of` None means: the date given on the command line, else today."""
+
+    as_of: date | None = None
+    tax: TaxSettings = field(default_factory=TaxSettings)
+
+
+def parse_settings(data: dict[str, Any], file: str = FILE) -> tuple[Settings, list[Problem]]:
+    """Settings from parsed TOML; unknown keys and wrong types become problems (defaults kept)."""
+    problems: list[Problem] = []
+    settings = _build(Settings, data, "", file, problems)
+    return settings, problems
+
+
+def read_settings(path: Path) -> tuple[Settings, list[Problem]]:
+    """Read `trimtab.toml` from a path; a missing file means defaults."""
+    if not path.exists():
+        return Settings(), []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return Settings(), [Problem(path.name, None, None, f"not valid TOML: {exc}")]
+    return parse_settings(data, path.name)
+
+
+def settings_to_dict(settings: Any, defaults: Any = None) -> dict[str, Any]:
+    """The keys that differ from the defaults, as a TOML-ready nested dict (empty when default)."""
+    defaults = defaults if defaults is not None else type(settings)()
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(settings):
+        value, default = getattr(settings, f.name), getattr(defaults, f.name)
+        if dataclasses.is_dataclass(value):
+            sub = settings_to_dict(value, default)
+            if sub:
+                out[f.name] = sub
+        elif value != default and value is not None:
+            out[f.name] = value
+    return out
+
+
+def dump_toml(data: dict[str, Any]) -> str:
+    """Minimal TOML writer for settings: scalars first, then one table per section."""
+    lines: list[str] = []
+    tables: list[tuple[str, dict[str, Any]]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            tables.append((key, value))
+        else:
+            lines.append(f"{key} = {_toml_value(value)}")
+    for name, table in tables:
+        lines += ["", f"[{name}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _build(cls: type, data: Any, prefix: str, file: str, problems: list[Problem]) -> Any:
+    if not isinstance(data, dict):
+        problems.append(Problem(file, None, prefix.rstrip("."), "expected a table"))
+        return cls()
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        where = prefix + key
+        if key not in names:
+            problems.append(Problem(file, None, where, "unknown setting"))
+            continue
+        hint = hints[key]
+        if dataclasses.is_dataclass(hint):
+            kwargs[key] = _build(hint, value, where + ".", file, problems)
+            continue
+        try:
+            kwargs[key] = _coerce(value, hint)
+        except (TypeError, ValueError) as exc:
+            problems.append(Problem(file, None, where, str(exc)))
+    return cls(**kwargs)
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """Check a TOML value against a field's type; ints widen to float, ISO text becomes a date."""
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    for option in options:
+        if option is type(None):
+            continue
+        origin = typing.get_origin(option)
+        if origin is tuple and isinstance(value, list):
+            (item,) = typing.get_args(option)[:1]
+            return tuple(_coerce(v, item) for v in value)
+        if option is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if option is date and isinstance(value, str):
+            return date.fromisoformat(value)
+        if option is date and isinstance(value, date):
+            return value
+        if option in (int, str, bool) and type(value) is option:
+            return value
+    raise ValueError(f"expected {_type_name(hint)}, got {value!r}")
+
+
+def _type_name(hint: Any) -> str:
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
