@@ -31,11 +31,20 @@ class TaxSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CostSettings:
+    """Trading-cost assumptions used to estimate `est_cost` and, later, in the objective."""
+
+    bps: float = 5.0
+    """Default one-way cost of a trade, in basis points of traded value (spread + commission)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All book settings. `as_of` None means: the date given on the command line, else today."""
 
     as_of: date | None = None
     tax: TaxSettings = field(default_factory=TaxSettings)
+    costs: CostSettings = field(default_factory=CostSettings)
 
 
 def parse_settings(data: dict[str, Any], file: str = FILE) -> tuple[Settings, list[Problem]]:

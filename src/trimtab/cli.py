@@ -1,0 +1,199 @@
+"""The `trimtab` command: a thin shell over the library. Errors map to exit codes in one place."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from trimtab.errors import DataError, TrimtabError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+db_app = typer.Typer(no_args_is_help=True, help="The embedded store (SQLite default, or any URL).")
+app.add_typer(db_app, name="db")
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL (default: TRIMTAB_DATABASE_URL or SQLite)"),
+]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: book's as_of)")
+]
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _guard(fn: Callable[[], Any]) -> Any:
+    """Run a command body; a trimtab error prints its message and exits with its code."""
+    try:
+        return fn()
+    except DataError as exc:
+        err.print(f"[red]error:[/] {exc.args[0]}", markup=True, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    except TrimtabError as exc:
+        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@app.command()
+def validate(
+    book: Path,
+    as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON")] = False,
+    as_of: AsOf = None,
+) -> None:
+    """Print every problem of a book with file, row and field; exit 1 if any."""
+    from trimtab.check import check_book
+
+    _, problems = check_book(book, as_of=_date(as_of))
+    if as_json:
+        print(json.dumps([p.to_dict() for p in problems], indent=2))
+    else:
+        for p in problems:
+            print(p)
+        err.print(f"{len(problems)} problem(s)" if problems else "book is valid")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def rebalance(
+    book: Path,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the outputs")],
+    as_of: AsOf = None,
+    method: Annotated[str | None, typer.Option(help="Rebalancing method")] = None,
+) -> None:
+    """Propose trades for every account; writes trades, summaries and block orders."""
+    from trimtab.check import load_checked
+    from trimtab.rebalance.outputs import write_outputs
+    from trimtab.rebalance.run import DEFAULT_METHOD, METHODS, rebalance_book
+
+    name = method or DEFAULT_METHOD
+    if name not in METHODS:
+        raise typer.BadParameter(f"unknown method {name!r}; one of {', '.join(METHODS)}")
+
+    def body() -> None:
+        b = load_checked(book, as_of=_date(as_of))
+        proposals = _with_progress(len(b.households), "rebalancing", lambda tick: rebalance_book(
+            b, method=name, as_of=_date(as_of), progress=tick))  # fmt: skip
+        counts = write_outputs(proposals, out_dir)
+        _summary(proposals, counts, out_dir)
+
+    _guard(body)
+
+
+@app.command("tax-report")
+def tax_report(
+    book: Path,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report")],
+    year: Annotated[int | None, typer.Option(help="Tax year (default: the as-of year)")] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Realized gains (Form 8949 style), open lots and each household's tax year."""
+    from trimtab.check import load_checked
+    from trimtab.tax.report import write_tax_report
+
+    def body() -> None:
+        b = load_checked(book, as_of=_date(as_of))
+        counts = write_tax_report(b, out_dir, year=year)
+        for name, n in counts.items():
+            out.print(f"{name}: {n} rows")
+
+    _guard(body)
+
+
+@app.command()
+def generate(
+    out_dir: Path,
+    households: Annotated[int, typer.Option(min=1, help="Number of households")] = 100,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+) -> None:
+    """Write a realistic sample book (deterministic for a seed)."""
+    from trimtab.generate import write_sample_book
+
+    counts = _guard(lambda: write_sample_book(out_dir, households=households, seed=seed))
+    for name, n in counts.items():
+        out.print(f"{name}: {n} rows")
+
+
+@db_app.command("import")
+def db_import(book: Path, db: DbOption = None) -> None:
+    """Import a book, all or nothing: a bad book changes nothing and every problem is reported."""
+    from trimtab.check import load_checked
+    from trimtab.store import import_book, make_engine, upgrade
+
+    def body() -> None:
+        b = load_checked(book)
+        engine = make_engine(db)
+        upgrade(engine)
+        counts = import_book(engine, b)
+        out.print(f"imported into {engine.url.render_as_string(hide_password=True)}")
+        for name, n in counts.items():
+            out.print(f"  {name}: {n}")
+
+    _guard(body)
+
+
+@db_app.command("export")
+def db_export(out_dir: Path, db: DbOption = None) -> None:
+    """Write the stored book back to a book folder."""
+    from trimtab.book import write_book
+    from trimtab.store import export_book, make_engine, upgrade
+
+    def body() -> None:
+        engine = make_engine(db)
+        upgrade(engine)
+        write_book(export_book(engine), out_dir)
+        out.print(f"exported to {out_dir}")
+
+    _guard(body)
+
+
+@app.command()
+def demo(
+    households: Annotated[int, typer.Option(min=1, help="Households in the sample book")] = 300,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for everything")] = Path(
+        "demo-out"
+    ),
+    db: DbOption = None,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 7,
+) -> None:
+    """Generate a sample book, store it, rebalance it and summarise: the whole loop."""
+    from trimtab.demo import run_demo
+
+    _guard(
+        lambda: run_demo(households=households, out_dir=out_dir, db_url=db, seed=seed, console=out)
+    )
+
+
+def _with_progress(total: int, label: str, work: Callable[[Callable[[int], None]], Any]) -> Any:
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task(label, total=total)
+        return work(lambda n: bar.advance(task, n))
+
+
+def _summary(proposals: list[Any], counts: dict[str, int], out_dir: Path) -> None:
+    from trimtab.rebalance.summary import summarize
+
+    out.print(summarize(proposals))
+    out.print(f"wrote {', '.join(f'{k} ({v})' for k, v in counts.items())} to {out_dir}")
+
+
+def main() -> None:
+    app()

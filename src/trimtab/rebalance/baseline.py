@@ -1,0 +1,125 @@
+"""The baseline: "snap to target", tax-blind, what naive tools do.
+
+Each managed account is set to its model's weights in whole shares (fractional accounts: to
+1e-4 share), never leaving cash below its reserve, honouring no_buy / no_sell / exclude, and
+relieving lots by the account's lot method. Smarter methods are measured against it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+
+from trimtab.config import Settings
+from trimtab.rebalance.decision import Decision
+from trimtab.rebalance.proposal import Reason
+from trimtab.rebalance.targets import screened_target
+from trimtab.snapshot import Snapshot
+from trimtab.tax.relief import relieve
+
+FRACTION_STEP = 1e-4
+"""Smallest share step in a fractional account."""
+
+
+def baseline(snap: Snapshot, settings: Settings) -> Decision:
+    """Snap every managed account to target; a household cash request is split pro rata."""
+    n_a, n_s = snap.targets.shape
+    holdings = snap.holdings()
+    values = snap.account_values(holdings)
+    flows = snap.flows + _split_pro_rata(snap.household_flow, values, snap.managed)
+    buys = np.zeros((n_a, n_s))
+    lot_sells = np.zeros(len(snap.lots))
+    reasons: dict[tuple[int, int], str] = {}
+    exceptions: dict[int, tuple[str, ...]] = {}
+    for a in np.flatnonzero(snap.managed):
+        sells, buys[a], problems = _account(
+            snap, int(a), holdings[a], values[a] + flows[a], flows[a]
+        )
+        for s in np.flatnonzero((sells > 0) | (buys[a] > 0)):
+            reasons[(int(a), int(s))] = _reason(snap, int(a), int(s), flows[a], sells[s] > 0)
+        lot_sells += _relieve(snap, int(a), sells)
+        if problems:
+            exceptions[int(a)] = problems
+    return Decision(buys, lot_sells, flows, reasons, exceptions)
+
+
+def _split_pro_rata(amount: float, values: np.ndarray, managed: np.ndarray) -> np.ndarray:
+    weights = np.where(managed, np.maximum(values, 0), 0.0)
+    total = weights.sum()
+    if amount == 0 or total <= 0:
+        return np.zeros_like(values)
+    return amount * weights / total
+
+
+def _account(snap: Snapshot, a: int, held: np.ndarray, value_after_flow: float, flow: float):  # type: ignore[no-untyped-def]
+    prices = snap.prices
+    step = FRACTION_STEP if snap.fractional[a] else 1.0
+    target, _ = screened_target(snap.targets[a], snap.target_cash[a], snap.exclude[a])
+    desired = np.floor(target * max(value_after_flow, 0) / prices / step) * step
+    desired = np.where(snap.exclude[a], 0.0, desired)
+    can_sell = ~snap.no_sell[a]
+    sells = np.where(can_sell & (held > desired), held - desired, 0.0)
+    small = sells * prices < snap.min_trade[a]
+    sells[small & ~snap.exclude[a]] = 0.0
+    cash = snap.cash[a] + flow + float(sells @ prices)
+    problems: list[str] = []
+    if cash < snap.reserve[a]:
+        extra = _raise_cash(snap, a, held - sells, snap.reserve[a] - cash, step, can_sell)
+        sells += extra
+        cash += float(extra @ prices)
+        if cash < snap.reserve[a] - 1e-6:
+            problems.append(f"cannot raise cash: short by {snap.reserve[a] - cash:.2f} USD")
+    can_buy = ~(snap.no_buy[a] | snap.exclude[a])
+    wanted = np.where(can_buy & (desired > held), desired - held, 0.0)
+    wanted[wanted * prices < max(snap.min_trade[a], 1e-9)] = 0.0
+    budget = cash - snap.reserve[a]
+    cost = float(wanted @ prices)
+    if cost > budget:
+        wanted = np.floor(wanted * max(budget, 0) / cost / step) * step
+    return sells, wanted, tuple(problems)
+
+
+def _raise_cash(snap, a, held, shortfall, step, can_sell) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Sell from the largest sellable positions until `shortfall` USD is raised."""
+    extra = np.zeros_like(held)
+    order = np.argsort(-(held * snap.prices))
+    for s in order:
+        if shortfall <= 0 or not can_sell[s] or held[s] <= 0:
+            continue
+        need = np.ceil(shortfall / snap.prices[s] / step) * step
+        take = min(held[s], need)
+        extra[s] = take
+        shortfall -= take * snap.prices[s]
+    return extra
+
+
+def _relieve(snap: Snapshot, a: int, sells: np.ndarray) -> np.ndarray:
+    """Per-lot shares sold, choosing lots by the account's lot method."""
+    out = np.zeros(len(snap.lots))
+    account = snap.accounts[a]
+    hh = snap.household
+    for s in np.flatnonzero(sells > 0):
+        idx = np.flatnonzero((snap.lot_account == a) & (snap.lot_security == s))
+        lots = [snap.lots[i] for i in idx]
+        held = sum((lot.quantity for lot in lots), Decimal(0))
+        qty = min(Decimal(repr(round(float(sells[s]), 6))), held)
+        price = snap.securities[s].price
+        picks = relieve(
+            account.lot_method, lots, qty, price=price, on=snap.as_of,
+            st_rate=hh.st_rate, lt_rate=hh.lt_rate,
+        )  # fmt: skip
+        position = {lot.lot_id: i for i, lot in zip(idx, lots, strict=True)}
+        for lot, taken in picks:
+            out[position[lot.lot_id]] += float(taken)
+    return out
+
+
+def _reason(snap: Snapshot, a: int, s: int, flow: float, selling: bool) -> str:
+    if snap.exclude[a, s] and selling:
+        return Reason.SCREEN
+    if flow < 0 and selling:
+        return Reason.CASH_RAISE
+    if flow > 0 and not selling:
+        return Reason.DEPOSIT
+    return Reason.DRIFT

@@ -1,0 +1,175 @@
+"""The one boundary where a method's float decision becomes exact trades and metrics."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+
+import numpy as np
+
+from trimtab.config import Settings
+from trimtab.money import cents
+from trimtab.names import AccountKind, Side, Status, Term
+from trimtab.rebalance.decision import Decision
+from trimtab.rebalance.metrics import drift, household_target
+from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal, Trade
+from trimtab.snapshot import Snapshot
+from trimtab.tax.holding import term_of
+
+SHARE_STEP = Decimal("0.0001")
+_ZERO = Decimal(0)
+_NOISE = Decimal("1e-7")
+
+
+def shares(value: float, fractional: bool, cap: Decimal | None = None) -> Decimal:
+    """Float shares to exact shares: whole unless fractional (1e-4), never above `cap`.
+
+    A value within 1e-6 of `cap` is the cap exactly (a whole lot sold); float noise just below a
+    step (2.9999999) counts as the step.
+    """
+    if cap is not None and abs(value - float(cap)) < 1e-6:
+        return cap
+    step = SHARE_STEP if fractional else Decimal(1)
+    q = (Decimal(repr(float(value))) + _NOISE).quantize(step, rounding=ROUND_DOWN)
+    return min(q, cap) if cap is not None else q
+
+
+def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings) -> Proposal:
+    """Exact trades (lot by lot for sells), per-account results and the household result."""
+    trades = _sell_trades(snap, decision) + _buy_trades(snap, decision)
+    accounts = tuple(
+        _account_result(snap, decision, a, trades, settings) for a in range(len(snap.accounts))
+    )
+    return Proposal(
+        household_id=snap.household.household_id,
+        method=method,
+        trades=tuple(trades),
+        accounts=accounts,
+        household=_household_result(snap, decision, trades, accounts),
+    )
+
+
+def _sell_trades(snap: Snapshot, d: Decision) -> list[Trade]:
+    out = []
+    for i in np.flatnonzero(d.lot_sells > 1e-9):
+        lot = snap.lots[i]
+        a, s = int(snap.lot_account[i]), int(snap.lot_security[i])
+        account = snap.accounts[a]
+        qty = shares(
+            float(d.lot_sells[i]), account.fractional or not _whole(lot.quantity), lot.quantity
+        )
+        if qty <= 0:
+            continue
+        price = snap.securities[s].price
+        value = cents(qty * price)
+        gain = term = None
+        if account.kind is AccountKind.TAXABLE:
+            gain = value - cents(lot.cost_basis * qty / lot.quantity)
+            term = term_of(lot.acquired, snap.as_of)
+        out.append(
+            Trade(
+                account.account_id, lot.symbol, Side.SELL, qty, price, value,
+                d.reasons.get((a, s), "drift"), lot.lot_id, lot.acquired, gain, term,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _whole(q: Decimal) -> bool:
+    return q == q.to_integral_value()
+
+
+def _buy_trades(snap: Snapshot, d: Decision) -> list[Trade]:
+    out = []
+    for a, s in zip(*np.nonzero(d.buys > 1e-9), strict=True):
+        account = snap.accounts[a]
+        qty = shares(float(d.buys[a, s]), account.fractional)
+        if qty <= 0:
+            continue
+        price = snap.securities[s].price
+        out.append(
+            Trade(
+                account.account_id, snap.securities[s].symbol, Side.BUY, qty, price,
+                cents(qty * price), d.reasons.get((int(a), int(s)), "drift"),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _account_result(snap, d, a, trades, settings) -> AccountResult:  # type: ignore[no-untyped-def]
+    account = snap.accounts[a]
+    mine = [t for t in trades if t.account_id == account.account_id]
+    held = snap.holdings()[a]
+    value = cents(account.cash + _holdings_value(snap, a))
+    flow = cents(Decimal(repr(float(d.flows[a]))))
+    sold = sum((t.value for t in mine if t.side is Side.SELL), _ZERO)
+    bought = sum((t.value for t in mine if t.side is Side.BUY), _ZERO)
+    cash_after = account.cash + flow + sold - bought
+    after = held + _net_shares(snap, mine)
+    st = sum((t.realized_gain for t in mine if t.term is Term.SHORT), _ZERO)
+    lt = sum((t.realized_gain for t in mine if t.term is Term.LONG), _ZERO)
+    hh = snap.household
+    est_tax = cents(st * hh.st_rate + lt * hh.lt_rate)
+    traded = sold + bought
+    est_cost = cents(traded * Decimal(repr(settings.costs.bps)) / 10000)
+    reasons = d.exceptions.get(a, ())
+    status = Status.EXCEPTION if reasons else (Status.TRADE if mine else Status.NO_TRADE)
+    target, tcash = snap.targets[a], float(snap.target_cash[a])
+    return AccountResult(
+        account_id=account.account_id,
+        household_id=account.household_id,
+        value=value,
+        cash_before=cents(account.cash),
+        cash_after=cents(cash_after),
+        drift_before=drift(held * snap.prices, float(account.cash), target, tcash),
+        drift_after=drift(after * snap.prices, float(cash_after), target, tcash),
+        realized_st=cents(st),
+        realized_lt=cents(lt),
+        est_tax=est_tax,
+        est_cost=est_cost,
+        turnover=float(traded / value) if value > 0 else 0.0,
+        status=status,
+        objective=d.objective.get(a),
+        objective_terms=d.objective_terms.get(a, {}),
+        exception_reasons=reasons,
+    )
+
+
+def _holdings_value(snap: Snapshot, a: int) -> Decimal:
+    total = _ZERO
+    for i in np.flatnonzero(snap.lot_account == a):
+        lot = snap.lots[i]
+        total += lot.quantity * snap.securities[int(snap.lot_security[i])].price
+    return total
+
+
+def _net_shares(snap: Snapshot, trades: list[Trade]) -> np.ndarray:
+    index = {s.symbol: i for i, s in enumerate(snap.securities)}
+    out = np.zeros(len(snap.securities))
+    for t in trades:
+        sign = 1.0 if t.side is Side.BUY else -1.0
+        out[index[t.symbol]] += sign * float(t.quantity)
+    return out
+
+
+def _household_result(snap, d, trades, accounts) -> HouseholdResult:  # type: ignore[no-untyped-def]
+    holdings = snap.holdings()
+    values = snap.account_values(holdings)
+    after = holdings.copy()
+    index = {s.symbol: i for i, s in enumerate(snap.securities)}
+    acct = {a.account_id: i for i, a in enumerate(snap.accounts)}
+    for t in trades:
+        after[acct[t.account_id], index[t.symbol]] += float(t.quantity) * (
+            1 if t.side is Side.BUY else -1
+        )
+    cash_after = np.array([float(r.cash_after) for r in accounts])
+    if snap.household_target is not None:
+        target, tcash = snap.household_target, snap.household_target_cash
+    else:
+        target, tcash = household_target(values, snap.targets, snap.target_cash)
+    return HouseholdResult(
+        household_id=snap.household.household_id,
+        value=sum((r.value for r in accounts), _ZERO),
+        drift_before=drift(holdings.sum(0) * snap.prices, float(snap.cash.sum()), target, tcash),
+        drift_after=drift(after.sum(0) * snap.prices, float(cash_after.sum()), target, tcash),
+        est_tax=sum((r.est_tax for r in accounts), _ZERO),
+    )

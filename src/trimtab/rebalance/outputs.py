@@ -1,0 +1,94 @@
+"""Write a rebalance's outputs (trades, summaries, block orders) as the book spec lays them out."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from trimtab.book.write import cell
+from trimtab.files import staged_dir, write_csv
+from trimtab.rebalance.proposal import Proposal
+
+TRADE_COLUMNS = (
+    "account_id", "symbol", "side", "quantity", "price", "value", "lot_id", "acquired",
+    "realized_gain", "term", "reason",
+)  # fmt: skip
+ACCOUNT_COLUMNS = (
+    "account_id", "household_id", "value", "cash_before", "cash_after", "drift_before",
+    "drift_after", "realized_st", "realized_lt", "est_tax", "est_cost", "turnover", "objective",
+    "objective_terms", "status", "exception_reasons",
+)  # fmt: skip
+HOUSEHOLD_COLUMNS = (
+    "household_id", "value", "drift_before", "drift_after", "location_score_before",
+    "location_score_after", "est_tax",
+)  # fmt: skip
+ORDER_COLUMNS = ("symbol", "side", "quantity", "accounts")
+
+
+def ratio(value: float | None) -> str:
+    """A fraction or score to 6 decimals; blank when unknown."""
+    if value is None or math.isnan(value):
+        return ""
+    return f"{value:.6f}"
+
+
+def write_outputs(proposals: Sequence[Proposal], out: Path) -> dict[str, int]:
+    """Write the four output files into `out` at once; returns row counts."""
+    with staged_dir(Path(out)) as stage:
+        return {
+            "trades.csv": write_csv(stage / "trades.csv", TRADE_COLUMNS, _trades(proposals)),
+            "accounts_summary.csv": write_csv(
+                stage / "accounts_summary.csv", ACCOUNT_COLUMNS, _accounts(proposals)
+            ),
+            "households_summary.csv": write_csv(
+                stage / "households_summary.csv", HOUSEHOLD_COLUMNS, _households(proposals)
+            ),
+            "orders.csv": write_csv(stage / "orders.csv", ORDER_COLUMNS, block_orders(proposals)),
+        }
+
+
+def _trades(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
+    for p in proposals:
+        for t in p.trades:
+            yield [cell(getattr(t, c)) for c in TRADE_COLUMNS]
+
+
+def _accounts(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
+    for p in proposals:
+        for r in p.accounts:
+            terms = {k: round(v, 8) for k, v in r.objective_terms.items()}
+            yield [
+                r.account_id, r.household_id, cell(r.value), cell(r.cash_before),
+                cell(r.cash_after), ratio(r.drift_before), ratio(r.drift_after),
+                cell(r.realized_st), cell(r.realized_lt), cell(r.est_tax), cell(r.est_cost),
+                ratio(r.turnover), "" if r.objective is None else f"{r.objective:.8g}",
+                json.dumps(terms, sort_keys=True) if terms else "", r.status.value,
+                "; ".join(r.exception_reasons),
+            ]  # fmt: skip
+
+
+def _households(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
+    for p in proposals:
+        h = p.household
+        yield [
+            h.household_id, cell(h.value), ratio(h.drift_before), ratio(h.drift_after),
+            ratio(h.location_score_before), ratio(h.location_score_after), cell(h.est_tax),
+        ]  # fmt: skip
+
+
+def block_orders(proposals: Sequence[Proposal]) -> list[list[str]]:
+    """One order per (symbol, side): total shares and the number of accounts it allocates to."""
+    qty: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    accounts: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for p in proposals:
+        for t in p.trades:
+            key = (t.symbol, t.side.value)
+            qty[key] += t.quantity
+            accounts[key].add(t.account_id)
+    return [
+        [s, side, cell(qty[(s, side)]), str(len(accounts[(s, side)]))] for s, side in sorted(qty)
+    ]

@@ -1,0 +1,90 @@
+"""What a rebalance proposes: trades lot by lot with reasons, and per-account and household metrics.
+
+Money here is exact (Decimal, cents); the float results of a method are converted at one boundary
+(`trimtab.rebalance.trades`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from trimtab.names import Side, Status, Term
+
+
+class Reason:
+    """Why a trade is proposed (the `reason` column); several may be joined with `;`."""
+
+    DRIFT = "drift"
+    LOSS_HARVEST = "loss_harvest"
+    CASH_RAISE = "cash_raise"
+    DEPOSIT = "invest_cash"
+    SCREEN = "screen"
+    MODEL_CHANGE = "model_change"
+    GAIN_BUDGET = "gain_budget"
+    SUBSTITUTE = "substitute"
+    LOCATION = "asset_location"
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """One trade in one lot. Quantity in shares, price USD/share, value and gain USD (cents)."""
+
+    account_id: str
+    symbol: str
+    side: Side
+    quantity: Decimal
+    price: Decimal
+    value: Decimal
+    reason: str
+    lot_id: str | None = None
+    acquired: date | None = None
+    realized_gain: Decimal | None = None
+    term: Term | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountResult:
+    """An account's outcome. Drift and turnover are fractions; money is USD (cents)."""
+
+    account_id: str
+    household_id: str
+    value: Decimal
+    cash_before: Decimal
+    cash_after: Decimal
+    drift_before: float
+    drift_after: float
+    realized_st: Decimal
+    realized_lt: Decimal
+    est_tax: Decimal
+    est_cost: Decimal
+    turnover: float
+    status: Status
+    objective: float | None = None
+    objective_terms: dict[str, float] = field(default_factory=dict)
+    exception_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdResult:
+    """A household's outcome; location scores are 0-100 (None until asset location is computed)."""
+
+    household_id: str
+    value: Decimal
+    drift_before: float
+    drift_after: float
+    est_tax: Decimal
+    location_score_before: float | None = None
+    location_score_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One household's proposal, produced by `method` from one snapshot."""
+
+    household_id: str
+    method: str
+    trades: tuple[Trade, ...]
+    accounts: tuple[AccountResult, ...]
+    household: HouseholdResult

@@ -1,0 +1,62 @@
+"""A short human summary of a rebalance, for the command line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from decimal import Decimal
+
+import numpy as np
+from rich.table import Table
+
+from trimtab.names import Side
+from trimtab.rebalance.proposal import Proposal
+
+
+def figures(proposals: Sequence[Proposal]) -> dict[str, float]:
+    """Headline figures: counts, traded USD, realized gains USD, mean drift before/after."""
+    accounts = [r for p in proposals for r in p.accounts]
+    trades = [t for p in proposals for t in p.trades]
+    status = Counter(r.status.value for r in accounts)
+    before = np.array([r.drift_before for r in accounts], dtype=float)
+    after = np.array([r.drift_after for r in accounts], dtype=float)
+    zero = Decimal(0)
+    return {
+        "households": len(proposals),
+        "accounts": len(accounts),
+        "accounts_trade": status.get("trade", 0),
+        "accounts_no_trade": status.get("no_trade", 0),
+        "accounts_exception": status.get("exception", 0),
+        "trades": len(trades),
+        "bought_usd": float(sum((t.value for t in trades if t.side is Side.BUY), zero)),
+        "sold_usd": float(sum((t.value for t in trades if t.side is Side.SELL), zero)),
+        "realized_st_usd": float(sum((r.realized_st for r in accounts), zero)),
+        "realized_lt_usd": float(sum((r.realized_lt for r in accounts), zero)),
+        "est_tax_usd": float(sum((r.est_tax for r in accounts), zero)),
+        "mean_drift_before": float(np.nanmean(before)) if len(before) else 0.0,
+        "mean_drift_after": float(np.nanmean(after)) if len(after) else 0.0,
+    }
+
+
+def summarize(proposals: Sequence[Proposal]) -> Table:
+    f = figures(proposals)
+    table = Table(
+        title=f"rebalance: {proposals[0].method if proposals else '-'}", show_header=False
+    )
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_row("households / accounts", f"{f['households']:,} / {f['accounts']:,}")
+    table.add_row(
+        "accounts trade / no trade / exception",
+        f"{f['accounts_trade']:,} / {f['accounts_no_trade']:,} / {f['accounts_exception']:,}",
+    )
+    table.add_row("trades", f"{f['trades']:,}")
+    table.add_row("bought / sold (USD)", f"{f['bought_usd']:,.0f} / {f['sold_usd']:,.0f}")
+    table.add_row(
+        "realized short / long (USD)", f"{f['realized_st_usd']:,.0f} / {f['realized_lt_usd']:,.0f}"
+    )
+    table.add_row("estimated tax (USD)", f"{f['est_tax_usd']:,.0f}")
+    table.add_row(
+        "mean drift before -> after", f"{f['mean_drift_before']:.4f} -> {f['mean_drift_after']:.4f}"
+    )
+    return table

@@ -1,0 +1,181 @@
+"""One household's state as arrays: the only input the rebalancing methods see.
+
+Built once from the book and the tax ledger; everything after it is pure computation. Floats
+(USD, shares, fractions of account value) live here; the exact `Lot` records ride along so the
+proposal can report realized gains in Decimal cents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+
+from trimtab.book import Book
+from trimtab.domain import Account, Household, Lot, Security
+from trimtab.names import CASH, Rule
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """A household on `as_of`. Shapes: A accounts, S securities, L lots.
+
+    `targets[a, s]` and `target_cash[a]` are fractions of account a's value (the account's model);
+    `household_target` is the household model over S (+ `household_target_cash`), None without one.
+    `flows[a]` are cash requests in USD (> 0 deposit, < 0 withdrawal); `household_flow` is a request
+    scoped to the household for the method to place. Restriction masks are (A, S) booleans.
+    `wash_no_buy[s]` / `wash_no_loss_sale[s]` come from the household-wide 30-day window.
+    """
+
+    as_of: date
+    household: Household
+    accounts: tuple[Account, ...]
+    securities: tuple[Security, ...]
+    prices: np.ndarray
+    lots: tuple[Lot, ...]
+    lot_account: np.ndarray
+    lot_security: np.ndarray
+    lot_qty: np.ndarray
+    lot_basis: np.ndarray
+    lot_acquired: np.ndarray
+    targets: np.ndarray
+    target_cash: np.ndarray
+    household_target: np.ndarray | None
+    household_target_cash: float
+    no_buy: np.ndarray
+    no_sell: np.ndarray
+    exclude: np.ndarray
+    cash: np.ndarray
+    reserve: np.ndarray
+    min_trade: np.ndarray
+    fractional: np.ndarray
+    managed: np.ndarray
+    flows: np.ndarray
+    household_flow: float
+    wash_no_buy: np.ndarray
+    wash_no_loss_sale: np.ndarray
+
+    @property
+    def symbols(self) -> list[str]:
+        return [s.symbol for s in self.securities]
+
+    def holdings(self) -> np.ndarray:
+        """Shares held, (A, S)."""
+        held = np.zeros((len(self.accounts), len(self.securities)))
+        np.add.at(held, (self.lot_account, self.lot_security), self.lot_qty)
+        return held
+
+    def account_values(self, holdings: np.ndarray | None = None, cash: np.ndarray | None = None):
+        """Account value in USD (A,): holdings at price plus cash."""
+        h = self.holdings() if holdings is None else holdings
+        c = self.cash if cash is None else cash
+        return h @ self.prices + c
+
+
+def build_snapshots(
+    book: Book,
+    ledger: object,
+    as_of: date,
+    households: Iterable[str] | None = None,
+) -> Iterator[Snapshot]:
+    """One snapshot per household (in book order) from the replayed ledger (lots, wash window)."""
+    from trimtab.tax.costs import wash_blocks
+
+    open_lots: dict[str, list[Lot]] = {}
+    for lot in ledger.open_lots:  # type: ignore[attr-defined]
+        open_lots.setdefault(lot.account_id, []).append(lot)
+    flows: dict[str, Decimal] = {}
+    for f in book.cash_flows:
+        flows[f.scope] = flows.get(f.scope, Decimal(0)) + f.amount
+    wanted = set(households) if households is not None else None
+    for hh in book.households:
+        if wanted is not None and hh.household_id not in wanted:
+            continue
+        accounts = tuple(book.accounts_by_household.get(hh.household_id, ()))
+        lots = tuple(lot for a in accounts for lot in open_lots.get(a.account_id, ()))
+        blocks = wash_blocks(ledger, hh.household_id, as_of, book.security_by_symbol)  # type: ignore[arg-type]
+        yield _snapshot(book, hh, accounts, lots, flows, blocks, as_of)
+
+
+def universe(book: Book, hh: Household, accounts: tuple[Account, ...], lots: tuple[Lot, ...]):
+    """Securities a household may hold: held, targeted, and same-class substitutes of either."""
+    wanted: set[str] = {lot.symbol for lot in lots}
+    models = {book.model_of(a) for a in accounts} | {hh.model_id}
+    for model_id in models - {None}:
+        wanted |= set(book.target_weights(model_id)) - {CASH}  # type: ignore[arg-type]
+    classes = {book.security_by_symbol[s].asset_class for s in wanted}
+    by_class = _securities_by_class(book)
+    for c in sorted(classes):
+        wanted |= {s.symbol for s in by_class.get(c, ())}
+    return tuple(sorted((book.security_by_symbol[s] for s in wanted), key=lambda s: s.symbol))
+
+
+def _securities_by_class(book: Book) -> dict[str, list[Security]]:
+    cache = book.__dict__.setdefault("_by_class", {})
+    if not cache:
+        for s in book.securities:
+            cache.setdefault(s.asset_class, []).append(s)
+    return cache
+
+
+def _snapshot(book, hh, accounts, lots, flows, blocks, as_of) -> Snapshot:  # type: ignore[no-untyped-def]
+    secs = universe(book, hh, accounts, lots)
+    index = {s.symbol: i for i, s in enumerate(secs)}
+    acct_index = {a.account_id: i for i, a in enumerate(accounts)}
+    n_a, n_s = len(accounts), len(secs)
+    targets, target_cash = np.zeros((n_a, n_s)), np.zeros(n_a)
+    for i, a in enumerate(accounts):
+        model_id = book.model_of(a)
+        if model_id:
+            target_cash[i] = _fill(targets[i], book.target_weights(model_id), index)
+    hh_target, hh_cash = None, 0.0
+    if hh.model_id:
+        hh_target = np.zeros(n_s)
+        hh_cash = _fill(hh_target, book.target_weights(hh.model_id), index)
+    no_buy, no_sell, exclude = (np.zeros((n_a, n_s), dtype=bool) for _ in range(3))
+    masks = {Rule.NO_BUY: no_buy, Rule.NO_SELL: no_sell, Rule.EXCLUDE: exclude}
+    for i, a in enumerate(accounts):
+        for r in book.restrictions_for(a):
+            hit = np.array([r.matches(s.symbol, s.tags) for s in secs], dtype=bool)
+            masks[r.rule][i] |= hit
+    f = np.array
+    return Snapshot(
+        as_of=as_of,
+        household=hh,
+        accounts=accounts,
+        securities=secs,
+        prices=f([float(s.price) for s in secs]),
+        lots=lots,
+        lot_account=f([acct_index[lot.account_id] for lot in lots], dtype=np.int64),
+        lot_security=f([index[lot.symbol] for lot in lots], dtype=np.int64),
+        lot_qty=f([float(lot.quantity) for lot in lots], dtype=float),
+        lot_basis=f([float(lot.cost_basis) for lot in lots], dtype=float),
+        lot_acquired=f([lot.acquired for lot in lots], dtype="datetime64[D]"),
+        targets=targets,
+        target_cash=target_cash,
+        household_target=hh_target,
+        household_target_cash=hh_cash,
+        no_buy=no_buy,
+        no_sell=no_sell,
+        exclude=exclude,
+        cash=f([float(a.cash) for a in accounts], dtype=float),
+        reserve=f([float(a.cash_reserve) for a in accounts], dtype=float),
+        min_trade=f([float(a.min_trade) for a in accounts], dtype=float),
+        fractional=f([a.fractional for a in accounts], dtype=bool),
+        managed=f([a.managed for a in accounts], dtype=bool),
+        flows=f([float(flows.get(a.account_id, 0)) for a in accounts], dtype=float),
+        household_flow=float(flows.get(hh.household_id, 0)),
+        wash_no_buy=f([s.identity in blocks.no_buy for s in secs], dtype=bool),
+        wash_no_loss_sale=f([s.identity in blocks.no_loss_sale for s in secs], dtype=bool),
+    )
+
+
+def _fill(row: np.ndarray, weights: dict[str, Decimal], index: dict[str, int]) -> float:
+    """Write a flattened model into `row`; returns its cash weight."""
+    for sym, w in weights.items():
+        if sym != CASH:
+            row[index[sym]] += float(w)
+    return float(weights.get(CASH, 0))
