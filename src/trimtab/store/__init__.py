@@ -1,0 +1,19 @@
+"""The embedded store: a book in a SQL database (SQLite by default, PostgreSQL in production).
+
+Callers make an engine, upgrade its schema, then import or export whole books; table classes
+stay inside this package.
+"""
+
+from trimtab.store.engine import current_revision, default_url, head_revision, make_engine, upgrade
+from trimtab.store.repository import export_book, has_book, import_book
+
+__all__ = [
+    "current_revision",
+    "default_url",
+    "export_book",
+    "has_book",
+    "head_revision",
+    "import_book",
+    "make_engine",
+    "upgrade",
+]
