@@ -143,7 +143,7 @@ def _read(
     """Build records from the table's rows in `seq` order (the order they were imported in)."""
     order = [table.c.seq] if "position" not in table.c else [table.c.seq, table.c.position]
     stmt = sa.select(*(table.c[c] for c in columns)).order_by(*order)
-    return build(conn.execute(stmt).tuples())
+    return build(conn.execute(stmt))
 
 
 def _settings_from(text: str) -> Settings:
