@@ -84,9 +84,10 @@ def test_weekend_as_of_uses_the_friday_close() -> None:
 
 def test_existing_folder_gets_the_files_replaced(tmp_path: Path) -> None:
     out = tmp_path / "book"
-    write_sample_book(out, 5, seed=1, history_days=0)
-    write_sample_book(out, 8, seed=2, history_days=0)
-    assert load_book(out) == generate_book(8, seed=2, history_days=0)
+    write_sample_book(out, 60, seed=1, history_days=0)
+    counts = write_sample_book(out, 1, seed=2, history_days=0)
+    assert counts["cash_flows.csv"] == 0 and _lines(out / "cash_flows.csv") == 0
+    assert load_book(out) == generate_book(1, seed=2, history_days=0)
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
 
 

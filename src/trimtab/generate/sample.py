@@ -57,7 +57,7 @@ def generate_book(
     for spec in FILES:
         table = tables.get(spec.name)
         parsed.rows[spec.name] = _parse(table) if table is not None else []
-        if table is not None and (len(table) or spec.required):
+        if table is not None:
             parsed.present.add(spec.name)
     book = build_book(parsed, Settings(as_of=as_of))
     problems = check_references(book, parsed, as_of)
@@ -76,14 +76,15 @@ def write_sample_book(
 ) -> dict[str, int]:
     """Write the sample book into folder `out`, all or nothing; returns data rows per CSV file.
 
-    Optional files are written only when they have rows (as `write_book` does).
+    Every CSV file is written, header only when it has no rows, so rewriting an existing folder
+    leaves no stale table behind; `price_history.csv` only when `history_days` > 0.
     """
     tables = build_tables(households, seed=seed, as_of=as_of, history_days=history_days)
     counts: dict[str, int] = {}
     with staged_dir(Path(out)) as stage:
         for spec in FILES:
             table = tables.get(spec.name)
-            if table is not None and (len(table) or spec.required):
+            if table is not None:
                 counts[spec.name] = write_table(stage / spec.name, table)
         settings = dump_toml(settings_to_dict(Settings(as_of=as_of)))
         (stage / SETTINGS_FILE).write_text(settings, encoding="utf-8")
