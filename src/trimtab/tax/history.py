@@ -337,8 +337,8 @@ class HouseholdReplay:
         if washed <= 0:
             self._row(s, s.quantity, s.proceeds, s.basis, ZERO, washed=False)
             return
-        p = cents(s.proceeds * washed / s.quantity)
         b = cents(s.basis * washed / s.quantity)
+        p = b - disallowed  # the washed shares' loss is all disallowed: their gain is 0
         self._row(s, washed, p, b, disallowed, washed=True)
         if washed < s.quantity:
             self._row(s, s.quantity - washed, s.proceeds - p, s.basis - b, ZERO, washed=False)
