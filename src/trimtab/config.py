@@ -39,12 +39,40 @@ class CostSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class OptimizerSettings:
+    """Weights and defaults of the objective (docs/optimizer.md gives the formulation).
+
+    Every term is in USD per USD of the value being optimized, so the weights compare directly.
+    """
+
+    risk_aversion: float = 100.0
+    """lambda_risk: cost per unit of annual active variance against the model."""
+    drift_penalty: float = 0.02
+    """lambda_drift: cost per unit of drift (half the L1 distance of weights, cash included)."""
+    loss_deferral: float = 0.5
+    """d: a harvested loss is worth (rate - d * lt_rate) per USD, since it lowers the basis and
+    so defers tax rather than erasing it; d is the present value of that future tax."""
+    wait_days: int = 31
+    """A short-term gain lot that turns long-term within this many days is discouraged."""
+    wait_penalty: float = 1.0
+    """Extra cost of such a lot, in multiples of the tax saved by waiting ((st - lt) * gain)."""
+    min_improvement: float = 0.0005
+    """Trade only when the objective improves by at least this fraction of account value."""
+    screen_max_tax: float | None = None
+    """When set, an excluded lot whose sale would cost more tax than this fraction of its value
+    is held (never added to) instead of sold; None sells every excluded lot."""
+    household: bool = True
+    """Manage a household with a model_id as one portfolio (False: account by account)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All book settings. `as_of` None means: the date given on the command line, else today."""
 
     as_of: date | None = None
     tax: TaxSettings = field(default_factory=TaxSettings)
     costs: CostSettings = field(default_factory=CostSettings)
+    optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
 
 
 def parse_settings(data: dict[str, Any], file: str = FILE) -> tuple[Settings, list[Problem]]:

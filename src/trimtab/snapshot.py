@@ -8,7 +8,7 @@ proposal can report realized gains in Decimal cents.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -16,7 +16,8 @@ import numpy as np
 
 from trimtab.book import Book
 from trimtab.domain import Account, Household, Lot, Security
-from trimtab.names import CASH, Rule
+from trimtab.names import CASH, Rule, Term
+from trimtab.risk import RiskModel, risk_model_for
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,7 +28,11 @@ class Snapshot:
     `household_target` is the household model over S (+ `household_target_cash`), None without one.
     `flows[a]` are cash requests in USD (> 0 deposit, < 0 withdrawal); `household_flow` is a request
     scoped to the household for the method to place. Restriction masks are (A, S) booleans.
-    `wash_no_buy[s]` / `wash_no_loss_sale[s]` come from the household-wide 30-day window.
+    `wash_no_buy[s]` / `wash_no_loss_sale[s]` come from the household-wide 30-day window, and
+    `lot_loss_blocked[l]` says whether a loss sale of lot l now would be washed (a purchase is
+    never its own replacement). `cov` is the annual covariance of returns over the securities.
+    `realized_*_ytd` (USD) are the household's net gains of the as-of year so far: the book's
+    history replayed (taxable accounts) plus the household's `realized_*_ytd` from outside it.
     """
 
     as_of: date
@@ -57,6 +62,10 @@ class Snapshot:
     household_flow: float
     wash_no_buy: np.ndarray
     wash_no_loss_sale: np.ndarray
+    lot_loss_blocked: np.ndarray
+    cov: np.ndarray
+    realized_st_ytd: float = 0.0
+    realized_lt_ytd: float = 0.0
 
     @property
     def symbols(self) -> list[str]:
@@ -80,6 +89,7 @@ def build_snapshots(
     ledger: object,
     as_of: date,
     households: Iterable[str] | None = None,
+    risk: RiskModel | None = None,
 ) -> Iterator[Snapshot]:
     """One snapshot per household (in book order) from the replayed ledger (lots, wash window)."""
     from trimtab.tax.costs import wash_blocks
@@ -91,13 +101,31 @@ def build_snapshots(
     for f in book.cash_flows:
         flows[f.scope] = flows.get(f.scope, Decimal(0)) + f.amount
     wanted = set(households) if households is not None else None
+    risk = risk if risk is not None else risk_model_for(book)
+    ytd = _realized_this_year(ledger, as_of)
     for hh in book.households:
         if wanted is not None and hh.household_id not in wanted:
             continue
         accounts = tuple(book.accounts_by_household.get(hh.household_id, ()))
         lots = tuple(lot for a in accounts for lot in open_lots.get(a.account_id, ()))
         blocks = wash_blocks(ledger, hh.household_id, as_of, book.security_by_symbol)  # type: ignore[arg-type]
-        yield _snapshot(book, hh, accounts, lots, flows, blocks, as_of)
+        snap = _snapshot(book, hh, accounts, lots, flows, blocks, as_of, risk)
+        st, lt = ytd.get(hh.household_id, (0.0, 0.0))
+        yield replace(
+            snap,
+            realized_st_ytd=st + float(hh.realized_st_ytd),
+            realized_lt_ytd=lt + float(hh.realized_lt_ytd),
+        )
+
+
+def _realized_this_year(ledger: object, as_of: date) -> dict[str, tuple[float, float]]:
+    """(short, long) net realized USD per household in taxable accounts, year of `as_of`."""
+    out: dict[str, list[float]] = {}
+    for d in ledger.dispositions:  # type: ignore[attr-defined]
+        if d.taxable and d.sold.year == as_of.year and d.sold <= as_of:
+            pair = out.setdefault(d.household_id, [0.0, 0.0])
+            pair[0 if d.term is Term.SHORT else 1] += float(d.gain)
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def universe(book: Book, hh: Household, accounts: tuple[Account, ...], lots: tuple[Lot, ...]):
@@ -121,7 +149,7 @@ def _securities_by_class(book: Book) -> dict[str, list[Security]]:
     return cache
 
 
-def _snapshot(book, hh, accounts, lots, flows, blocks, as_of) -> Snapshot:  # type: ignore[no-untyped-def]
+def _snapshot(book, hh, accounts, lots, flows, blocks, as_of, risk) -> Snapshot:  # type: ignore[no-untyped-def]
     secs = universe(book, hh, accounts, lots)
     index = {s.symbol: i for i, s in enumerate(secs)}
     acct_index = {a.account_id: i for i, a in enumerate(accounts)}
@@ -170,6 +198,10 @@ def _snapshot(book, hh, accounts, lots, flows, blocks, as_of) -> Snapshot:  # ty
         household_flow=float(flows.get(hh.household_id, 0)),
         wash_no_buy=f([s.identity in blocks.no_buy for s in secs], dtype=bool),
         wash_no_loss_sale=f([s.identity in blocks.no_loss_sale for s in secs], dtype=bool),
+        lot_loss_blocked=f(
+            [blocks.loss_sale_blocked(lot.symbol, lot.lot_id) for lot in lots], dtype=bool
+        ),
+        cov=risk.sub([s.symbol for s in secs]),
     )
 
 

@@ -27,7 +27,7 @@ def baseline(snap: Snapshot, settings: Settings) -> Decision:
     n_a, n_s = snap.targets.shape
     holdings = snap.holdings()
     values = snap.account_values(holdings)
-    flows = snap.flows + _split_pro_rata(snap.household_flow, values, snap.managed)
+    flows = snap.flows + split_pro_rata(snap.household_flow, values, snap.managed)
     buys = np.zeros((n_a, n_s))
     lot_sells = np.zeros(len(snap.lots))
     reasons: dict[tuple[int, int], str] = {}
@@ -44,7 +44,7 @@ def baseline(snap: Snapshot, settings: Settings) -> Decision:
     return Decision(buys, lot_sells, flows, reasons, exceptions)
 
 
-def _split_pro_rata(amount: float, values: np.ndarray, managed: np.ndarray) -> np.ndarray:
+def split_pro_rata(amount: float, values: np.ndarray, managed: np.ndarray) -> np.ndarray:
     weights = np.where(managed, np.maximum(values, 0), 0.0)
     total = weights.sum()
     if amount == 0 or total <= 0:

@@ -1,0 +1,157 @@
+"""From a snapshot to problem data: which lots may or must be sold, what each costs in tax.
+
+Per-lot quantities are vectors over the snapshot's lots; nothing here loops over lots in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from trimtab.config import Settings
+from trimtab.names import AccountKind
+from trimtab.optimize.problem import Group, ProblemData
+from trimtab.rebalance.targets import screened_target
+from trimtab.snapshot import Snapshot
+from trimtab.tax.costs import LotArrays, sale_tax
+
+
+@dataclass
+class Carry:
+    """What earlier accounts of the same proposal leave to later ones (household-wide rules).
+
+    `gain_usd`/`tax_usd`: net realized gain and its tax proposed so far; `bought` identities
+    bought and `loss_sold` identities sold at a loss so far (wash sales across the household).
+    """
+
+    gain_usd: float = 0.0
+    tax_usd: float = 0.0
+    bought: set[str] = field(default_factory=set)
+    loss_sold: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, eq=False)
+class LotCosts:
+    """Per lot of the snapshot: tax per USD sold, gain per USD sold, the rate, loss flag."""
+
+    tax: np.ndarray
+    gain: np.ndarray
+    rate: np.ndarray
+    loss: np.ndarray
+
+
+def lot_costs(snap: Snapshot, settings: Settings) -> LotCosts:
+    """Tax cost per USD of each lot sold (documented in docs/optimizer.md, "Taxes").
+
+    A gain costs its rate; a loss is worth (rate - d * lt_rate); a short-term gain about to turn
+    long-term pays `wait_penalty` times the tax that waiting would save. Non-taxable: 0.
+    """
+    opt, hh = settings.optimizer, snap.household
+    niit = settings.tax.niit_rate if settings.tax.niit else 0.0
+    st, lt = float(hh.st_rate) + niit, float(hh.lt_rate) + niit
+    prices = snap.prices[snap.lot_security]
+    lots = LotArrays(snap.lot_qty, snap.lot_basis, snap.lot_acquired)
+    taxes = sale_tax(lots, prices, snap.as_of, st, lt)
+    value = snap.lot_qty * prices
+    gain = np.divide(value - snap.lot_basis, value, out=np.zeros_like(value), where=value > 0)
+    taxable = np.array([a.kind is AccountKind.TAXABLE for a in snap.accounts], dtype=bool)
+    taxable = taxable[snap.lot_account] if len(snap.lots) else np.zeros(0, dtype=bool)
+    rate = np.where(taxable, np.where(taxes.is_long, lt, st), 0.0)
+    tax = np.where(gain >= 0, gain * rate, gain * np.maximum(rate - opt.loss_deferral * lt, 0.0))
+    waiting = (~taxes.is_long) & (taxes.days_to_long_term <= opt.wait_days) & (gain > 0)
+    tax = tax + np.where(waiting & taxable, opt.wait_penalty * gain * (st - lt), 0.0)
+    return LotCosts(tax, np.where(taxable, gain, 0.0), rate, (gain < 0) & taxable)
+
+
+def account_problem(
+    snap: Snapshot,
+    a: int,
+    flow: float,
+    settings: Settings,
+    costs: LotCosts,
+    carry: Carry,
+    *,
+    extra_no_buy: frozenset[str] = frozenset(),
+    extra_no_loss: frozenset[str] = frozenset(),
+) -> tuple[ProblemData, np.ndarray]:
+    """The problem for account `a` alone, and the snapshot indices of its lots.
+
+    Raises ValueError when the account has nothing left after the cash request.
+    """
+    opt = settings.optimizer
+    lots = np.flatnonzero(snap.lot_account == a)
+    sec = snap.lot_security[lots]
+    held = np.zeros(len(snap.securities))
+    np.add.at(held, sec, snap.lot_qty[lots] * snap.prices[sec])
+    scale = float(held.sum() + snap.cash[a] + flow)
+    if scale <= 0:
+        raise ValueError(f"the cash request leaves no value ({scale:.2f} USD)")
+    identity = np.array([s.identity for s in snap.securities])
+    value = snap.lot_qty[lots] * snap.prices[sec] / scale
+    blocked = snap.lot_loss_blocked[lots] | np.isin(
+        identity[sec], list(carry.bought | extra_no_loss)
+    )
+    blocked &= costs.loss[lots]
+    lot_max = np.where(snap.no_sell[a, sec] | blocked, 0.0, value)
+    lot_min = np.where(
+        _forced(snap, a, sec, costs.tax[lots], blocked, opt.screen_max_tax), value, 0.0
+    )
+    no_buy = snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
+    no_buy |= np.isin(identity, list(carry.loss_sold | extra_no_buy))
+    target, target_cash = screened_target(
+        snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
+    )
+    n_s = len(snap.securities)
+    data = ProblemData(
+        scale=scale,
+        holdings=(held / scale)[None, :],
+        cash=np.array([snap.cash[a] / scale]),
+        flow=np.array([flow / scale]),
+        reserve=np.array([snap.reserve[a] / scale]),
+        can_buy=~no_buy[None, :],
+        cost=np.full(n_s, settings.costs.bps / 1e4),
+        location=np.zeros((1, n_s)),
+        lot_account=np.zeros(len(lots), dtype=np.int64),
+        lot_security=sec,
+        lot_value=value,
+        lot_min=lot_min,
+        lot_max=lot_max,
+        lot_tax=costs.tax[lots],
+        lot_gain=costs.gain[lots],
+        lot_tax_rate=costs.rate[lots],
+        groups=(Group(np.array([0]), target, target_cash, 1.0, np.zeros(n_s), 0.0),),
+        cov=snap.cov,
+        risk_aversion=opt.risk_aversion,
+        drift_penalty=opt.drift_penalty,
+        gain_cap=_gain_cap(snap, carry, scale),
+        tax_cap=_tax_cap(snap, carry, scale),
+    )
+    return data, lots
+
+
+def _forced(snap, a, sec, tax, blocked, max_tax) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Excluded lots that must be sold: all, unless no_sell, a washed loss or a deferring tax."""
+    forced = snap.exclude[a, sec] & ~snap.no_sell[a, sec] & ~blocked
+    if max_tax is not None:
+        forced &= tax <= max_tax
+    return forced
+
+
+def _gain_cap(snap: Snapshot, carry: Carry, scale: float) -> float | None:
+    budget = snap.household.gain_budget
+    if budget is None:
+        return None
+    used = snap.realized_st_ytd + snap.realized_lt_ytd + carry.gain_usd
+    return max(float(budget) - used, 0.0) / scale
+
+
+def _tax_cap(snap: Snapshot, carry: Carry, scale: float) -> float | None:
+    budget = snap.household.tax_budget
+    if budget is None:
+        return None
+    hh = snap.household
+    ytd = max(
+        snap.realized_st_ytd * float(hh.st_rate) + snap.realized_lt_ytd * float(hh.lt_rate), 0
+    )
+    return max(float(budget) - ytd - carry.tax_usd, 0.0) / scale

@@ -1,0 +1,49 @@
+"""Name the constraints that make an account infeasible, by relaxing one family at a time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from trimtab.errors import InfeasibleError
+from trimtab.optimize.problem import ProblemData
+
+
+def binding_constraints(data: ProblemData) -> list[str]:
+    """Readable reasons: each constraint family whose removal alone makes the problem feasible.
+
+    When no single family suffices, every family that is tight is named together.
+    """
+    from trimtab.optimize.qp import solve
+
+    reasons = []
+    for name, relaxed in _relaxations(data):
+        try:
+            solve(relaxed)
+        except InfeasibleError:
+            continue
+        reasons.append(_explain(name, data))
+    return reasons or [_explain(name, data) for name, _ in _relaxations(data)]
+
+
+def _relaxations(data: ProblemData) -> list[tuple[str, ProblemData]]:
+    out = []
+    if data.gain_cap is not None or data.tax_cap is not None:
+        out.append(("budget", replace(data, gain_cap=None, tax_cap=None)))
+    if np.any(data.lot_min > 0):
+        out.append(("screens", replace(data, lot_min=np.zeros_like(data.lot_min))))
+    out.append(("cash", replace(data, reserve=np.full_like(data.reserve, -1e9))))
+    return out
+
+
+def _explain(name: str, data: ProblemData) -> str:
+    usd = data.scale
+    if name == "budget":
+        cap = "none" if data.gain_cap is None else f"{data.gain_cap * usd:,.2f} USD"
+        return f"gain_budget: the cash request needs gains beyond the remaining budget ({cap})"
+    if name == "screens":
+        return "screens: excluded holdings cannot be sold as required"
+    need = float((data.reserve - data.cash - data.flow).sum()) * usd
+    can = float(data.lot_max.sum()) * usd
+    return f"cash: {need:,.2f} USD must be raised but only {can:,.2f} USD may be sold"

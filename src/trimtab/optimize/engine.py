@@ -1,0 +1,155 @@
+"""The `optimize` method: each managed account gets the trades that make it better, or none.
+
+Accounts of a household are solved one after another (taxable first), each seeing what earlier
+ones proposed: the household's gain budget is shared and no loss sold in one is bought back in
+another. The household-as-one-portfolio mode lives in `trimtab.household`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trimtab.config import Settings
+from trimtab.errors import InfeasibleError
+from trimtab.names import AccountKind
+from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
+from trimtab.optimize.diagnose import binding_constraints
+from trimtab.optimize.explain import trade_reasons
+from trimtab.optimize.problem import ProblemData, Solution, objective_terms
+from trimtab.optimize.qp import solve
+from trimtab.optimize.rounding import round_account
+from trimtab.rebalance.baseline import split_pro_rata
+from trimtab.rebalance.decision import Decision
+from trimtab.snapshot import Snapshot
+
+MAX_CONFLICT_ROUNDS = 3
+
+
+def optimize(snap: Snapshot, settings: Settings) -> Decision:
+    """Account by account: solve, keep wash rules across accounts, round, gate on improvement."""
+    n_a, n_s = snap.targets.shape
+    values = snap.account_values()
+    flows = snap.flows + split_pro_rata(snap.household_flow, values, snap.managed)
+    costs = lot_costs(snap, settings)
+    carry = Carry()
+    decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), flows)
+    for a in _order(snap):
+        _account(snap, int(a), float(flows[a]), settings, costs, carry, decision)
+    return decision
+
+
+def _order(snap: Snapshot) -> list[int]:
+    """Managed accounts, taxable first (harvesting there decides what IRAs may buy)."""
+    managed = [int(a) for a in np.flatnonzero(snap.managed)]
+    return sorted(managed, key=lambda a: (snap.accounts[a].kind is not AccountKind.TAXABLE, a))
+
+
+def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: ignore[no-untyped-def]
+    try:
+        data, lots, solution = _solve_without_wash(snap, a, flow, settings, costs, carry)
+    except InfeasibleError:
+        data, _ = account_problem(snap, a, flow, settings, costs, carry)
+        decision.exceptions[a] = ("infeasible: " + "; ".join(binding_constraints(data)),)
+        return
+    except ValueError as exc:
+        decision.exceptions[a] = (str(exc),)
+        return
+    account = snap.accounts[a]
+    rounded = round_account(
+        data, solution.sells, solution.buys, snap.prices, snap.lot_qty[lots],
+        fractional=bool(snap.fractional[a]), min_trade=float(snap.min_trade[a]),
+    )  # fmt: skip
+    sells, buys = rounded.sells, rounded.buys
+    if not rounded.ok:
+        decision.exceptions[a] = (rounded.note,)
+        return
+    sells_f, buys_f = _fractions(data, sells, buys, snap.prices)
+    terms = objective_terms(data, sells_f, buys_f)
+    if _not_worth_it(data, terms, settings):
+        sells, buys = np.zeros_like(sells), np.zeros_like(buys)
+        terms = objective_terms(data, np.zeros_like(sells_f), np.zeros_like(buys_f))
+    decision.lot_sells[lots] = sells
+    decision.buys[a] = buys
+    decision.objective[a] = sum(terms.values())
+    decision.objective_terms[a] = terms
+    decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow))
+    _carry_forward(snap, lots, sells, buys, costs, carry, account.kind)
+    conflicts = _screen_conflicts(snap, a, lots)
+    if conflicts:
+        decision.exceptions[a] = conflicts
+
+
+def _solve_without_wash(snap, a, flow, settings, costs, carry):  # type: ignore[no-untyped-def]
+    """Solve; where the answer both sells at a loss and buys one identity, forbid one side.
+
+    Each conflicting identity is resolved both ways (no buy: harvest and buy a substitute; no
+    loss sale: keep it) and the better objective wins; a few rounds settle nested conflicts.
+    """
+    no_buy: frozenset[str] = frozenset()
+    no_loss: frozenset[str] = frozenset()
+    for _ in range(MAX_CONFLICT_ROUNDS):
+        data, lots = account_problem(snap, a, flow, settings, costs, carry,
+                                     extra_no_buy=no_buy, extra_no_loss=no_loss)  # fmt: skip
+        solution = solve(data)
+        clash = _clashes(snap, data, lots, solution, costs)
+        if not clash:
+            return data, lots, solution
+        options = []
+        for nb, nl in ((no_buy | clash, no_loss), (no_buy, no_loss | clash)):
+            try:
+                d, _ = account_problem(snap, a, flow, settings, costs, carry,
+                                        extra_no_buy=nb, extra_no_loss=nl)  # fmt: skip
+                options.append((solve(d).objective, nb, nl))
+            except InfeasibleError:
+                continue
+        if not options:
+            raise InfeasibleError("wash-sale rules leave no feasible trades")
+        _, no_buy, no_loss = min(options, key=lambda o: o[0])
+    data, lots = account_problem(snap, a, flow, settings, costs, carry,
+                                 extra_no_buy=no_buy | no_loss, extra_no_loss=no_loss | no_buy)  # fmt: skip
+    return data, lots, solve(data)
+
+
+def _clashes(snap, data, lots, solution: Solution, costs: LotCosts) -> frozenset[str]:  # type: ignore[no-untyped-def]
+    identity = np.array([s.identity for s in snap.securities])
+    loss_sold = lots[(solution.sells > 1e-7) & costs.loss[lots]]
+    sold_ids = set(identity[snap.lot_security[loss_sold]])
+    bought_ids = set(identity[np.flatnonzero(solution.buys[0] > 1e-7)])
+    return frozenset(sold_ids & bought_ids)
+
+
+def _fractions(data: ProblemData, sells, buys, prices):  # type: ignore[no-untyped-def]
+    sells_f = sells * prices[data.lot_security] / data.scale
+    return sells_f, (buys * prices / data.scale)[None, :]
+
+
+def _not_worth_it(data: ProblemData, terms: dict[str, float], settings: Settings) -> bool:
+    """Doing nothing is allowed and the trades improve the objective by less than the minimum."""
+    if np.any(data.lot_min > 0) or (data.cash + data.flow)[0] < data.reserve[0] - 1e-12:
+        return False
+    if data.gain_cap is not None and data.gain_cap < 0:
+        return False
+    idle = objective_terms(data, np.zeros(len(data.lot_value)), np.zeros_like(data.holdings))
+    gain = sum(idle.values()) - sum(terms.values())
+    return gain < settings.optimizer.min_improvement
+
+
+def _carry_forward(snap, lots, sells, buys, costs: LotCosts, carry: Carry, kind) -> None:  # type: ignore[no-untyped-def]
+    identity = np.array([s.identity for s in snap.securities])
+    value = sells * snap.prices[snap.lot_security[lots]]
+    carry.gain_usd += float(value @ costs.gain[lots])
+    carry.tax_usd += float(value @ (costs.gain[lots] * costs.rate[lots]))
+    carry.bought |= set(identity[np.flatnonzero(buys > 0)])
+    sold_at_loss = lots[(sells > 0) & costs.loss[lots]]
+    carry.loss_sold |= set(identity[snap.lot_security[sold_at_loss]])
+    _ = kind
+
+
+def _screen_conflicts(snap: Snapshot, a: int, lots: np.ndarray) -> tuple[str, ...]:
+    """Held securities both excluded and no_sell: kept, and flagged for a person."""
+    sec = np.unique(snap.lot_security[lots])
+    both = sec[snap.exclude[a, sec] & snap.no_sell[a, sec]]
+    return tuple(
+        f"restrictions conflict: {snap.securities[s].symbol} is excluded and no_sell (held)"
+        for s in both
+    )

@@ -1,0 +1,114 @@
+"""The optimization problem as plain arrays: the documented formulation's data, nothing solved.
+
+All money is in fractions of `scale` (the USD value of the accounts in the problem after cash
+requests), so every term of the objective reads as USD per USD of value. The production solver
+(`qp.py`) and the cvxpy reference (`reference.py`) both read this one structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Group:
+    """A set of accounts tracked together against one target.
+
+    `fixed[s]` and `fixed_cash` are holdings of held-away accounts that count but never trade
+    (fractions of the problem scale); `share` is the group's value over the problem's.
+    """
+
+    accounts: np.ndarray
+    target: np.ndarray
+    target_cash: float
+    share: float
+    fixed: np.ndarray
+    fixed_cash: float
+
+
+@dataclass(frozen=True, eq=False)
+class ProblemData:
+    """Data of one solve. Shapes: A accounts, S securities, L lots, G groups.
+
+    Lots: `lot_account`, `lot_security`; `lot_value` (max sale), `lot_min` (forced sale, screens),
+    `lot_max` (0 when the lot may not be sold); `lot_tax` tax cost per unit sold (negative =
+    benefit); `lot_gain` realized gain per unit sold (taxable accounts only, else 0);
+    `lot_tax_rate` the rate of that gain. Accounts: `holdings` (A, S), `cash`, `flow`, `reserve`;
+    `can_buy` (A, S); `cost[s]` cost per unit traded; `location[a, s]` yearly tax drag per unit
+    held (asset location). `gain_cap`/`tax_cap`: the most net realized gain / tax allowed (None:
+    no cap). `cov` is the annual covariance (S, S).
+    """
+
+    scale: float
+    holdings: np.ndarray
+    cash: np.ndarray
+    flow: np.ndarray
+    reserve: np.ndarray
+    can_buy: np.ndarray
+    cost: np.ndarray
+    location: np.ndarray
+    lot_account: np.ndarray
+    lot_security: np.ndarray
+    lot_value: np.ndarray
+    lot_min: np.ndarray
+    lot_max: np.ndarray
+    lot_tax: np.ndarray
+    lot_gain: np.ndarray
+    lot_tax_rate: np.ndarray
+    groups: tuple[Group, ...]
+    cov: np.ndarray
+    risk_aversion: float
+    drift_penalty: float
+    gain_cap: float | None
+    tax_cap: float | None
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (*self.holdings.shape, len(self.lot_value))
+
+    def buy_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(account, security) index pairs where a buy variable exists."""
+        return np.nonzero(self.can_buy)
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """Trades in fractions of the scale: `sells[l]` per lot, `buys[a, s]`; the objective split."""
+
+    sells: np.ndarray
+    buys: np.ndarray
+    objective: float
+    terms: dict[str, float]
+    status: str
+
+
+def post_trade(data: ProblemData, sells: np.ndarray, buys: np.ndarray):  # type: ignore[no-untyped-def]
+    """Holdings (A, S) and cash (A,) after trades and cash requests."""
+    n_a, n_s, _ = data.shape
+    sold = np.zeros((n_a, n_s))
+    np.add.at(sold, (data.lot_account, data.lot_security), sells)
+    holdings = data.holdings + buys - sold
+    cash = data.cash + data.flow + sold.sum(1) - buys.sum(1)
+    return holdings, cash
+
+
+def objective_terms(data: ProblemData, sells: np.ndarray, buys: np.ndarray) -> dict[str, float]:
+    """The documented objective's terms at given trades (fractions of scale = USD per USD)."""
+    holdings, cash = post_trade(data, sells, buys)
+    tracking = drift = 0.0
+    for g in data.groups:
+        w = (holdings[g.accounts].sum(0) + g.fixed) / g.share - g.target
+        wc = (cash[g.accounts].sum() + g.fixed_cash) / g.share - g.target_cash
+        tracking += g.share * data.risk_aversion * float(w @ data.cov @ w)
+        drift += g.share * data.drift_penalty * 0.5 * (float(np.abs(w).sum()) + abs(wc))
+    traded = float(data.cost @ buys.sum(0))
+    traded += float(data.cost[data.lot_security] @ sells)
+    return {
+        "tracking": tracking,
+        "drift": drift,
+        "tax": float(data.lot_tax @ sells),
+        "cost": traded,
+        "location": float((data.location * holdings).sum()),
+    }

@@ -1,0 +1,152 @@
+"""The production path: the problem assembled as one sparse QP and solved by Clarabel.
+
+Variables, in order: lot sells q (L), buys b (one per allowed account-security pair), per group
+the weight deviations y (S) and cash deviation yc, and their absolute values u (S), uc.
+Clarabel solves  min 1/2 x'Px + c'x  s.t.  Ax + s = b,  s in {0}^E x R+^I.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import clarabel
+import numpy as np
+import scipy.sparse as sp
+
+from trimtab.errors import InfeasibleError, OptimizationError
+from trimtab.optimize.problem import ProblemData, Solution, objective_terms
+
+_OK = {clarabel.SolverStatus.Solved, clarabel.SolverStatus.AlmostSolved}
+_INFEASIBLE = {clarabel.SolverStatus.PrimalInfeasible, clarabel.SolverStatus.AlmostPrimalInfeasible}
+
+
+@dataclass
+class _Rows:
+    """Sparse rows collected as triplets, with their right-hand sides."""
+
+    rows: list[np.ndarray]
+    cols: list[np.ndarray]
+    vals: list[np.ndarray]
+    rhs: list[np.ndarray]
+    count: int = 0
+
+    def add(self, r: np.ndarray, c: np.ndarray, v: np.ndarray, rhs: np.ndarray) -> None:
+        self.rows.append(np.asarray(r, dtype=np.int64) + self.count)
+        self.cols.append(np.asarray(c, dtype=np.int64))
+        self.vals.append(np.asarray(v, dtype=float))
+        self.rhs.append(np.atleast_1d(np.asarray(rhs, dtype=float)))
+        self.count += len(self.rhs[-1])
+
+    def matrix(self, n: int) -> tuple[sp.csc_matrix, np.ndarray]:
+        empty = np.zeros(0)
+        r = np.concatenate(self.rows) if self.rows else empty
+        c = np.concatenate(self.cols) if self.cols else empty
+        v = np.concatenate(self.vals) if self.vals else empty
+        a = sp.csc_matrix((v, (r, c)), shape=(self.count, n))
+        return a, (np.concatenate(self.rhs) if self.rhs else empty)
+
+
+def _new() -> _Rows:
+    return _Rows([], [], [], [])
+
+
+def solve(data: ProblemData) -> Solution:
+    """Solve with Clarabel; raises Infeasible, or OptimizationError on a numerical failure."""
+    _, n_s, n_l = data.shape
+    ba, bs = data.buy_pairs()
+    n_b, n_g = len(ba), len(data.groups)
+    o_b, o_y = n_l, n_l + n_b
+    o_yc = o_y + n_g * n_s
+    o_u = o_yc + n_g
+    o_uc = o_u + n_g * n_s
+    n = o_uc + n_g
+    eq, ineq = _new(), _new()
+    lot_in = [np.isin(data.lot_account, g.accounts) for g in data.groups]
+    buy_in = [np.isin(ba, g.accounts) for g in data.groups]
+    p_blocks, c = [], np.zeros(n)
+    c[:n_l] = data.lot_tax + data.cost[data.lot_security]
+    c[:n_l] -= data.location[data.lot_account, data.lot_security]
+    c[o_b:o_y] = data.cost[bs] + data.location[ba, bs]
+    for k, g in enumerate(data.groups):
+        ys = o_y + k * n_s + np.arange(n_s)
+        held = data.holdings[g.accounts].sum(0) + g.fixed
+        lots, buys = np.flatnonzero(lot_in[k]), np.flatnonzero(buy_in[k])
+        eq.add(
+            np.concatenate([np.arange(n_s), bs[buys], data.lot_security[lots]]),
+            np.concatenate([ys, o_b + buys, lots]),
+            np.concatenate([np.full(n_s, g.share), -np.ones(len(buys)), np.ones(len(lots))]),
+            held - g.share * g.target,
+        )
+        cash = float((data.cash + data.flow)[g.accounts].sum()) + g.fixed_cash
+        eq.add(
+            np.zeros(1 + len(lots) + len(buys)),
+            np.concatenate([[o_yc + k], lots, o_b + buys]),
+            np.concatenate([[g.share], -np.ones(len(lots)), np.ones(len(buys))]),
+            cash - g.share * g.target_cash,
+        )
+        us = o_u + k * n_s + np.arange(n_s)
+        for sign in (1.0, -1.0):
+            ineq.add(np.r_[np.arange(n_s), np.arange(n_s)], np.r_[ys, us],
+                     np.r_[np.full(n_s, sign), -np.ones(n_s)], np.zeros(n_s))  # fmt: skip
+            ineq.add([0, 0], [o_yc + k, o_uc + k], [sign, -1.0], 0.0)
+        c[us] = c[o_uc + k] = g.share * data.drift_penalty * 0.5
+        p_blocks.append((ys, 2 * data.risk_aversion * g.share * data.cov))
+    _account_rows(data, ineq, ba, o_b)
+    _bound_rows(data, ineq, n_l, n_b, o_b)
+    a_eq, b_eq = eq.matrix(n)
+    a_in, b_in = ineq.matrix(n)
+    return _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, (ba, bs), o_b)
+
+
+def _account_rows(data: ProblemData, ineq: _Rows, ba: np.ndarray, o_b: int) -> None:
+    """Cash after trades at or above the reserve, and the household's gain and tax caps."""
+    n_l = len(data.lot_value)
+    ineq.add(
+        np.concatenate([data.lot_account, ba]),
+        np.concatenate([np.arange(n_l), o_b + np.arange(len(ba))]),
+        np.concatenate([-np.ones(n_l), np.ones(len(ba))]),
+        data.cash + data.flow - data.reserve,
+    )
+    if data.gain_cap is not None:
+        ineq.add(np.zeros(n_l), np.arange(n_l), data.lot_gain, data.gain_cap)
+    if data.tax_cap is not None:
+        ineq.add(np.zeros(n_l), np.arange(n_l), data.lot_gain * data.lot_tax_rate, data.tax_cap)
+
+
+def _bound_rows(data: ProblemData, ineq: _Rows, n_l: int, n_b: int, o_b: int) -> None:
+    """min <= q <= max per lot, b >= 0."""
+    idx = np.arange(n_l)
+    ineq.add(idx, idx, np.ones(n_l), data.lot_max)
+    ineq.add(idx, idx, -np.ones(n_l), -data.lot_min)
+    ineq.add(np.arange(n_b), o_b + np.arange(n_b), -np.ones(n_b), np.zeros(n_b))
+
+
+def _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, pairs, o_b) -> Solution:  # type: ignore[no-untyped-def]
+    rows, cols, vals = [], [], []
+    for idx, block in p_blocks:
+        r, cc = np.triu_indices(len(idx))
+        rows.append(idx[r])
+        cols.append(idx[cc])
+        vals.append(block[r, cc])
+    p = sp.csc_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+    )
+    a = sp.vstack([a_eq, a_in]).tocsc()
+    cones = [clarabel.ZeroConeT(a_eq.shape[0]), clarabel.NonnegativeConeT(a_in.shape[0])]
+    settings = clarabel.DefaultSettings()
+    settings.verbose = False
+    settings.tol_gap_abs = settings.tol_gap_rel = 1e-9
+    settings.tol_feas = 1e-9
+    result = clarabel.DefaultSolver(p, c, a, np.concatenate([b_eq, b_in]), cones, settings).solve()
+    if result.status in _INFEASIBLE:
+        raise InfeasibleError("no trades satisfy the constraints")
+    if result.status not in _OK:
+        raise OptimizationError(f"solver stopped: {result.status}")
+    x = np.asarray(result.x)
+    n_l = len(data.lot_value)
+    sells = np.clip(x[:n_l], data.lot_min, data.lot_max)
+    buys = np.zeros(data.holdings.shape)
+    buys[pairs] = np.maximum(x[o_b : o_b + len(pairs[0])], 0.0)
+    terms = objective_terms(data, sells, buys)
+    status = "solved" if result.status == clarabel.SolverStatus.Solved else "inaccurate"
+    return Solution(sells, buys, sum(terms.values()), terms, status)

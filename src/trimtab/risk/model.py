@@ -1,0 +1,118 @@
+"""Risk models: the class-based default, or a shrinkage estimate from the book's price history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from trimtab.domain import Security
+from trimtab.risk.classes import IDIO_VOL, class_corr, class_vol
+
+TRADING_DAYS = 252
+MIN_DAYS = 60
+"""Fewest daily returns a security needs to be estimated rather than take the class default."""
+
+
+@dataclass(frozen=True, eq=False)
+class RiskModel:
+    """Annual covariance of returns (fractions squared) over `symbols`; `source` says how."""
+
+    symbols: tuple[str, ...]
+    cov: np.ndarray
+    source: str
+    shrinkage: float | None = None
+
+    def index(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.symbols)}
+
+    def sub(self, symbols: Sequence[str]) -> np.ndarray:
+        """The covariance restricted to `symbols`, in that order."""
+        idx = self.index()
+        pick = np.array([idx[s] for s in symbols], dtype=np.int64)
+        return self.cov[np.ix_(pick, pick)]
+
+
+def class_model(securities: Sequence[Security]) -> RiskModel:
+    """Covariance from asset classes: a class factor per class plus a small idiosyncratic part."""
+    classes = [s.asset_class for s in securities]
+    vols = np.array([class_vol(c) for c in classes])
+    corr = np.array([[class_corr(a, b) for b in classes] for a in classes])
+    cov = corr * np.outer(vols, vols) + np.eye(len(classes)) * IDIO_VOL**2
+    return RiskModel(tuple(s.symbol for s in securities), cov, "asset_class_default")
+
+
+def estimated_model(
+    securities: Sequence[Security], dates: np.ndarray, symbols: Sequence[str], closes: np.ndarray
+) -> RiskModel:
+    """Ledoit-Wolf shrinkage to constant correlation, on daily log returns, annualised.
+
+    `closes[t, j]` is the close of `symbols[j]` on `dates[t]` (NaN when missing). Securities with
+    fewer than MIN_DAYS complete returns keep their class-default rows, scaled to stay positive
+    semi-definite (eigenvalues clipped at zero).
+    """
+    default = class_model(securities)
+    col = {s: j for j, s in enumerate(symbols)}
+    order = np.argsort(dates)
+    table = closes[order]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rets = np.diff(np.log(table), axis=0)
+    usable = [i for i, s in enumerate(securities) if s.symbol in col]
+    usable = [
+        i for i in usable if np.isfinite(rets[:, col[securities[i].symbol]]).sum() >= MIN_DAYS
+    ]
+    if len(usable) < 2:
+        return default
+    x = rets[:, [col[securities[i].symbol] for i in usable]]
+    x = x[np.isfinite(x).all(axis=1)]
+    if len(x) < MIN_DAYS:
+        return default
+    shrunk, delta = _ledoit_wolf_cc(x)
+    cov = default.cov.copy()
+    cov[np.ix_(usable, usable)] = shrunk * TRADING_DAYS
+    return RiskModel(default.symbols, _psd(cov), "price_history_ledoit_wolf", delta)
+
+
+def _ledoit_wolf_cc(x: np.ndarray) -> tuple[np.ndarray, float]:
+    """Shrink the sample covariance of returns `x` (T, N) toward constant correlation.
+
+    Ledoit & Wolf (2003), "Honey, I shrunk the sample covariance matrix": intensity
+    delta = clip((pi - rho) / gamma / T, 0, 1).
+    """
+    t, n = x.shape
+    x = x - x.mean(axis=0)
+    s = x.T @ x / t
+    var = np.diag(s).copy()
+    sd = np.sqrt(np.maximum(var, 1e-18))
+    corr = s / np.outer(sd, sd)
+    rbar = (corr.sum() - n) / (n * (n - 1))
+    target = rbar * np.outer(sd, sd)
+    np.fill_diagonal(target, var)
+    x2 = x**2
+    pi_mat = x2.T @ x2 / t - s**2
+    theta = (x**3).T @ x / t - var[:, None] * s
+    ratio = np.outer(1 / sd, sd)
+    rho_off = rbar / 2 * (ratio * theta + ratio.T * theta.T)
+    np.fill_diagonal(rho_off, 0.0)
+    rho = np.trace(pi_mat) + rho_off.sum()
+    gamma = ((target - s) ** 2).sum()
+    delta = 0.0 if gamma <= 0 else float(np.clip((pi_mat.sum() - rho) / gamma / t, 0.0, 1.0))
+    return delta * target + (1 - delta) * s, delta
+
+
+def _psd(cov: np.ndarray) -> np.ndarray:
+    cov = (cov + cov.T) / 2
+    vals, vecs = np.linalg.eigh(cov)
+    if vals.min() >= 0:
+        return cov
+    return (vecs * np.maximum(vals, 0)) @ vecs.T
+
+
+def risk_model_for(book) -> RiskModel:  # type: ignore[no-untyped-def]
+    """The book's model: estimated from price_history.csv when present, else the class default."""
+    secs = list(book.securities)
+    if book.price_history is None or len(book.price_history) == 0:
+        return class_model(secs)
+    dates, symbols, table = book.price_history.wide()
+    return estimated_model(secs, dates, symbols, table)
