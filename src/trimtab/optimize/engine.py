@@ -105,8 +105,10 @@ def _solve_without_wash(snap, a, flow, settings, costs, carry):  # type: ignore[
         if not options:
             raise InfeasibleError("wash-sale rules leave no feasible trades")
         _, no_buy, no_loss = min(options, key=lambda o: o[0])
-    data, lots = account_problem(snap, a, flow, settings, costs, carry,
-                                 extra_no_buy=no_buy | no_loss, extra_no_loss=no_loss | no_buy)  # fmt: skip
+    both = no_buy | no_loss
+    data, lots = account_problem(
+        snap, a, flow, settings, costs, carry, extra_no_buy=both, extra_no_loss=both
+    )
     return data, lots, solve(data)
 
 
