@@ -188,7 +188,7 @@ def _require_current_schema(conn: Connection) -> None:
     if found != wanted:
         raise StoreError(
             f"the database schema is at revision {found or 'none'}, this trimtab needs {wanted}: "
-            "upgrade it first (trimtab db upgrade)"
+            "upgrade it first (trimtab.store.upgrade)"
         )
 
 
