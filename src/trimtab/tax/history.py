@@ -134,9 +134,17 @@ class HouseholdReplay:
         self.dispositions: list[Disposition] = []
         self.purchases: list[Purchase] = []
         self.problems: list[Problem] = []
+        self.untouched: list[Lot] = []  # opening lots of identities no transaction trades
 
     def run(self) -> Outcome:
+        touched = {self._identity(t.symbol) for t in (*self.buys, *self.sells)}
         for lot in self.lots:
+            if self._identity(lot.symbol) not in touched:  # no trade can change it: keep as is
+                self.untouched.append(lot)
+                ident = self._identity(lot.symbol)
+                self.purchases.append(Purchase(self.hh, lot.account_id, lot.symbol, ident,
+                                               lot.acquired, lot.quantity, lot.lot_id))  # fmt: skip
+                continue
             self._open(lot.lot_id, lot.account_id, lot.symbol, lot.quantity, lot.cost_basis,
                        lot.acquired)  # fmt: skip
         for t in self.buys:
@@ -363,7 +371,7 @@ class HouseholdReplay:
         )  # fmt: skip
 
     def _outcome(self) -> Outcome:
-        lots: list[Lot] = []
+        lots: list[Lot] = list(self.untouched)
         origins: dict[str, LotOrigin] = {}
         for group in self.held.values():
             for h in group:
