@@ -47,7 +47,7 @@ class OptimizerSettings:
 
     risk_aversion: float = 100.0
     """lambda_risk: cost per unit of annual active variance against the model."""
-    drift_penalty: float = 0.02
+    drift_penalty: float = 0.1
     """lambda_drift: cost per unit of drift (half the L1 distance of weights, cash included)."""
     loss_deferral: float = 0.5
     """d: a harvested loss is worth (rate - d * lt_rate) per USD, since it lowers the basis and
@@ -61,6 +61,9 @@ class OptimizerSettings:
     screen_max_tax: float | None = None
     """When set, an excluded lot whose sale would cost more tax than this fraction of its value
     is held (never added to) instead of sold; None sells every excluded lot."""
+    substitute_min_correlation: float = 0.90
+    """An account buys its model's securities and, as substitutes, securities of the same asset
+    class whose return correlation with one of them is at least this."""
     household: bool = True
     """Manage a household with a model_id as one portfolio (False: account by account)."""
 

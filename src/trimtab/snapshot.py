@@ -71,6 +71,13 @@ class Snapshot:
     def symbols(self) -> list[str]:
         return [s.symbol for s in self.securities]
 
+    @property
+    def identity(self) -> np.ndarray:
+        """An integer per security, shared by substantially identical ones (one wash group)."""
+        from trimtab.rebalance.metrics import identity_index
+
+        return identity_index([s.identity for s in self.securities])
+
     def holdings(self) -> np.ndarray:
         """Shares held, (A, S)."""
         held = np.zeros((len(self.accounts), len(self.securities)))

@@ -97,7 +97,8 @@ def account_problem(
     lot_min = np.where(
         _forced(snap, a, sec, costs.tax[lots], blocked, opt.screen_max_tax), value, 0.0
     )
-    no_buy = snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
+    no_buy = ~buy_list(snap, a, opt.substitute_min_correlation)
+    no_buy |= snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
     no_buy |= np.isin(identity, list(carry.loss_sold | extra_no_buy))
     target, target_cash = screened_target(
         snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
@@ -126,8 +127,25 @@ def account_problem(
         drift_penalty=opt.drift_penalty,
         gain_cap=_gain_cap(snap, carry, scale),
         tax_cap=_tax_cap(snap, carry, scale),
+        identity=snap.identity,
     )
     return data, lots
+
+
+def buy_list(snap: Snapshot, a: int, min_corr: float) -> np.ndarray:
+    """What account `a` may buy: its model's securities and their close same-class substitutes.
+
+    Why: a tracking objective alone would happily replace one ETF by a basket of single stocks
+    that happens to track it; desks buy the model's funds or designated alternates.
+    """
+    in_model = snap.targets[a] > 0
+    if not in_model.any():
+        return in_model
+    sd = np.sqrt(np.maximum(np.diag(snap.cov), 1e-18))
+    corr = snap.cov[in_model] / np.outer(sd[in_model], sd)
+    classes = np.array([s.asset_class for s in snap.securities])
+    same = classes[in_model][:, None] == classes[None, :]
+    return in_model | ((corr >= min_corr) & same).any(0)
 
 
 def _forced(snap, a, sec, tax, blocked, max_tax) -> np.ndarray:  # type: ignore[no-untyped-def]

@@ -38,7 +38,8 @@ class ProblemData:
     `lot_tax_rate` the rate of that gain. Accounts: `holdings` (A, S), `cash`, `flow`, `reserve`;
     `can_buy` (A, S); `cost[s]` cost per unit traded; `location[a, s]` yearly tax drag per unit
     held (asset location). `gain_cap`/`tax_cap`: the most net realized gain / tax allowed (None:
-    no cap). `cov` is the annual covariance (S, S).
+    no cap). `cov` is the annual covariance (S, S). `identity[s]` numbers wash identities: drift
+    counts substantially identical securities as one holding.
     """
 
     scale: float
@@ -63,10 +64,15 @@ class ProblemData:
     drift_penalty: float
     gain_cap: float | None
     tax_cap: float | None
+    identity: np.ndarray
 
     @property
     def shape(self) -> tuple[int, int, int]:
         return (*self.holdings.shape, len(self.lot_value))
+
+    @property
+    def n_identities(self) -> int:
+        return int(self.identity.max(initial=-1)) + 1
 
     def buy_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """(account, security) index pairs where a buy variable exists."""
@@ -102,7 +108,8 @@ def objective_terms(data: ProblemData, sells: np.ndarray, buys: np.ndarray) -> d
         w = (holdings[g.accounts].sum(0) + g.fixed) / g.share - g.target
         wc = (cash[g.accounts].sum() + g.fixed_cash) / g.share - g.target_cash
         tracking += g.share * data.risk_aversion * float(w @ data.cov @ w)
-        drift += g.share * data.drift_penalty * 0.5 * (float(np.abs(w).sum()) + abs(wc))
+        gap = np.bincount(data.identity, weights=w, minlength=data.n_identities)
+        drift += g.share * data.drift_penalty * 0.5 * (float(np.abs(gap).sum()) + abs(wc))
     traded = float(data.cost @ buys.sum(0))
     traded += float(data.cost[data.lot_security] @ sells)
     return {

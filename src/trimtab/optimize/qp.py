@@ -1,7 +1,8 @@
 """The production path: the problem assembled as one sparse QP and solved by Clarabel.
 
 Variables, in order: lot sells q (L), buys b (one per allowed account-security pair), per group
-the weight deviations y (S) and cash deviation yc, and their absolute values u (S), uc.
+the weight deviations y (S) and cash deviation yc, and the absolute deviations u of each wash
+identity (K: substantially identical securities pooled) and uc of cash.
 Clarabel solves  min 1/2 x'Px + c'x  s.t.  Ax + s = b,  s in {0}^E x R+^I.
 """
 
@@ -57,8 +58,9 @@ def solve(data: ProblemData) -> Solution:
     n_b, n_g = len(ba), len(data.groups)
     o_b, o_y = n_l, n_l + n_b
     o_yc = o_y + n_g * n_s
+    n_k = data.n_identities
     o_u = o_yc + n_g
-    o_uc = o_u + n_g * n_s
+    o_uc = o_u + n_g * n_k
     n = o_uc + n_g
     eq, ineq = _new(), _new()
     lot_in = [np.isin(data.lot_account, g.accounts) for g in data.groups]
@@ -84,10 +86,10 @@ def solve(data: ProblemData) -> Solution:
             np.concatenate([[g.share], -np.ones(len(lots)), np.ones(len(buys))]),
             cash - g.share * g.target_cash,
         )
-        us = o_u + k * n_s + np.arange(n_s)
+        us = o_u + k * n_k + np.arange(n_k)
         for sign in (1.0, -1.0):
-            ineq.add(np.r_[np.arange(n_s), np.arange(n_s)], np.r_[ys, us],
-                     np.r_[np.full(n_s, sign), -np.ones(n_s)], np.zeros(n_s))  # fmt: skip
+            ineq.add(np.r_[data.identity, np.arange(n_k)], np.r_[ys, us],
+                     np.r_[np.full(n_s, sign), -np.ones(n_k)], np.zeros(n_k))  # fmt: skip
             ineq.add([0, 0], [o_yc + k, o_uc + k], [sign, -1.0], 0.0)
         c[us] = c[o_uc + k] = g.share * data.drift_penalty * 0.5
         p_blocks.append((ys, 2 * data.risk_aversion * g.share * data.cov))

@@ -120,8 +120,8 @@ def _account_result(snap, d, a, trades, settings) -> AccountResult:  # type: ign
         value=value,
         cash_before=cents(account.cash),
         cash_after=cents(cash_after),
-        drift_before=drift(held * snap.prices, float(account.cash), target, tcash),
-        drift_after=drift(after * snap.prices, float(cash_after), target, tcash),
+        drift_before=drift(held * snap.prices, float(account.cash), target, tcash, snap.identity),
+        drift_after=drift(after * snap.prices, float(cash_after), target, tcash, snap.identity),
         realized_st=cents(st),
         realized_lt=cents(lt),
         est_tax=est_tax,
@@ -169,7 +169,11 @@ def _household_result(snap, d, trades, accounts) -> HouseholdResult:  # type: ig
     return HouseholdResult(
         household_id=snap.household.household_id,
         value=sum((r.value for r in accounts), _ZERO),
-        drift_before=drift(holdings.sum(0) * snap.prices, float(snap.cash.sum()), target, tcash),
-        drift_after=drift(after.sum(0) * snap.prices, float(cash_after.sum()), target, tcash),
+        drift_before=drift(
+            holdings.sum(0) * snap.prices, float(snap.cash.sum()), target, tcash, snap.identity
+        ),
+        drift_after=drift(
+            after.sum(0) * snap.prices, float(cash_after.sum()), target, tcash, snap.identity
+        ),
         est_tax=sum((r.est_tax for r in accounts), _ZERO),
     )

@@ -5,16 +5,32 @@ from __future__ import annotations
 import numpy as np
 
 
-def drift(holdings_value: np.ndarray, cash: float, target: np.ndarray, target_cash: float) -> float:
+def drift(
+    holdings_value: np.ndarray,
+    cash: float,
+    target: np.ndarray,
+    target_cash: float,
+    identity: np.ndarray | None = None,
+) -> float:
     """Half the sum of absolute weight differences, cash included (0 = on target, 1 = disjoint).
 
-    `holdings_value` is USD per security; an empty portfolio has drift 0 when its target is empty.
+    `holdings_value` is USD per security. With `identity` (an index per security, see
+    `identity_index`), substantially identical securities (one wash group) count as one holding:
+    IVV held for a model's VOO is on target. An empty portfolio has drift 0.
     """
     total = float(holdings_value.sum()) + cash
     if total <= 0:
         return 0.0
-    w = holdings_value / total
-    return 0.5 * (float(np.abs(w - target).sum()) + abs(cash / total - target_cash))
+    gap = holdings_value / total - target
+    if identity is not None:
+        gap = np.bincount(identity, weights=gap, minlength=int(identity.max(initial=-1)) + 1)
+    return 0.5 * (float(np.abs(gap).sum()) + abs(cash / total - target_cash))
+
+
+def identity_index(identities: list[str]) -> np.ndarray:
+    """An integer per security, equal for securities of one wash identity."""
+    _, index = np.unique(np.array(identities, dtype=object), return_inverse=True)
+    return index.astype(np.int64)
 
 
 def household_target(

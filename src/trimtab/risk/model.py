@@ -46,7 +46,10 @@ def class_model(securities: Sequence[Security]) -> RiskModel:
 def estimated_model(
     securities: Sequence[Security], dates: np.ndarray, symbols: Sequence[str], closes: np.ndarray
 ) -> RiskModel:
-    """Ledoit-Wolf shrinkage to constant correlation, on daily log returns, annualised.
+    """Ledoit-Wolf shrinkage toward the asset-class correlations, on daily log returns, annualised.
+
+    The target keeps each security's sample variance and takes its correlations from the class
+    model, so funds of one class stay near-perfect substitutes however noisy the sample is.
 
     `closes[t, j]` is the close of `symbols[j]` on `dates[t]` (NaN when missing). Securities with
     fewer than MIN_DAYS complete returns keep their class-default rows, scaled to stay positive
@@ -68,32 +71,33 @@ def estimated_model(
     x = x[np.isfinite(x).all(axis=1)]
     if len(x) < MIN_DAYS:
         return default
-    shrunk, delta = _ledoit_wolf_cc(x)
+    prior = default.cov[np.ix_(usable, usable)]
+    prior_sd = np.sqrt(np.diag(prior))
+    shrunk, delta = _ledoit_wolf(x, prior / np.outer(prior_sd, prior_sd))
     cov = default.cov.copy()
     cov[np.ix_(usable, usable)] = shrunk * TRADING_DAYS
     return RiskModel(default.symbols, _psd(cov), "price_history_ledoit_wolf", delta)
 
 
-def _ledoit_wolf_cc(x: np.ndarray) -> tuple[np.ndarray, float]:
-    """Shrink the sample covariance of returns `x` (T, N) toward constant correlation.
+def _ledoit_wolf(x: np.ndarray, corr_target: np.ndarray) -> tuple[np.ndarray, float]:
+    """Shrink the sample covariance of returns `x` (T, N) toward a fixed correlation structure.
 
-    Ledoit & Wolf (2003), "Honey, I shrunk the sample covariance matrix": intensity
-    delta = clip((pi - rho) / gamma / T, 0, 1).
+    The target is F = R * sd sd' (sample variances kept). The intensity follows Ledoit & Wolf
+    (2003), "Honey, I shrunk the sample covariance matrix", with their constant correlation
+    replaced by the fixed R: delta = clip((pi - rho) / gamma / T, 0, 1).
     """
-    t, n = x.shape
+    t, _ = x.shape
     x = x - x.mean(axis=0)
     s = x.T @ x / t
     var = np.diag(s).copy()
     sd = np.sqrt(np.maximum(var, 1e-18))
-    corr = s / np.outer(sd, sd)
-    rbar = (corr.sum() - n) / (n * (n - 1))
-    target = rbar * np.outer(sd, sd)
+    target = corr_target * np.outer(sd, sd)
     np.fill_diagonal(target, var)
     x2 = x**2
     pi_mat = x2.T @ x2 / t - s**2
     theta = (x**3).T @ x / t - var[:, None] * s
     ratio = np.outer(1 / sd, sd)
-    rho_off = rbar / 2 * (ratio * theta + ratio.T * theta.T)
+    rho_off = corr_target / 2 * (ratio * theta + ratio.T * theta.T)
     np.fill_diagonal(rho_off, 0.0)
     rho = np.trace(pi_mat) + rho_off.sum()
     gamma = ((target - s) ** 2).sum()
