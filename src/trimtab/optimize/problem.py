@@ -39,7 +39,9 @@ class ProblemData:
     `can_buy` (A, S); `cost[s]` cost per unit traded; `location[a, s]` yearly tax drag per unit
     held (asset location). `gain_cap`/`tax_cap`: the most net realized gain / tax allowed (None:
     no cap). `cov` is the annual covariance (S, S). `identity[s]` numbers wash identities: drift
-    counts substantially identical securities as one holding.
+    counts substantially identical securities as one holding. `placed_total` is a household
+    cash request the solve spreads over the accounts (z[a] within `placed_min`/`placed_max`,
+    summing to it), each USD withdrawn costing `placed_cost[a]` (income tax on a distribution).
     """
 
     scale: float
@@ -65,6 +67,15 @@ class ProblemData:
     gain_cap: float | None
     tax_cap: float | None
     identity: np.ndarray
+    placed_total: float = 0.0
+    placed_min: np.ndarray | None = None
+    placed_max: np.ndarray | None = None
+    placed_cost: np.ndarray | None = None
+
+    @property
+    def places_flow(self) -> bool:
+        """Whether a household cash request is left for the solve to place among the accounts."""
+        return self.placed_min is not None and self.placed_total != 0
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -81,28 +92,35 @@ class ProblemData:
 
 @dataclass(frozen=True, eq=False)
 class Solution:
-    """Trades in fractions of the scale: `sells[l]` per lot, `buys[a, s]`; the objective split."""
+    """Trades in fractions of the scale: `sells[l]` per lot, `buys[a, s]`, `placed[a]` the
+    household cash request each account takes; the objective and its terms."""
 
     sells: np.ndarray
     buys: np.ndarray
     objective: float
     terms: dict[str, float]
     status: str
+    placed: np.ndarray | None = None
 
 
-def post_trade(data: ProblemData, sells: np.ndarray, buys: np.ndarray):  # type: ignore[no-untyped-def]
-    """Holdings (A, S) and cash (A,) after trades and cash requests."""
+def post_trade(data: ProblemData, sells, buys, placed=None):  # type: ignore[no-untyped-def]
+    """Holdings (A, S) and cash (A,) after trades and cash requests (placed ones included)."""
     n_a, n_s, _ = data.shape
     sold = np.zeros((n_a, n_s))
     np.add.at(sold, (data.lot_account, data.lot_security), sells)
     holdings = data.holdings + buys - sold
     cash = data.cash + data.flow + sold.sum(1) - buys.sum(1)
+    if placed is not None:
+        cash = cash + placed
     return holdings, cash
 
 
-def objective_terms(data: ProblemData, sells: np.ndarray, buys: np.ndarray) -> dict[str, float]:
+def objective_terms(data: ProblemData, sells, buys, placed=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The documented objective's terms at given trades (fractions of scale = USD per USD)."""
-    holdings, cash = post_trade(data, sells, buys)
+    holdings, cash = post_trade(data, sells, buys, placed)
+    moved = 0.0
+    if placed is not None and data.placed_cost is not None:
+        moved = float(data.placed_cost @ np.abs(placed))
     tracking = drift = 0.0
     for g in data.groups:
         w = (holdings[g.accounts].sum(0) + g.fixed) / g.share - g.target
@@ -118,4 +136,5 @@ def objective_terms(data: ProblemData, sells: np.ndarray, buys: np.ndarray) -> d
         "tax": float(data.lot_tax @ sells),
         "cost": traded,
         "location": float((data.location * holdings).sum()),
+        "withdrawal_tax": moved,
     }

@@ -53,7 +53,7 @@ def _new() -> _Rows:
 
 def solve(data: ProblemData) -> Solution:
     """Solve with Clarabel; raises Infeasible, or OptimizationError on a numerical failure."""
-    _, n_s, n_l = data.shape
+    n_a, n_s, n_l = data.shape
     ba, bs = data.buy_pairs()
     n_b, n_g = len(ba), len(data.groups)
     o_b, o_y = n_l, n_l + n_b
@@ -61,7 +61,9 @@ def solve(data: ProblemData) -> Solution:
     n_k = data.n_identities
     o_u = o_yc + n_g
     o_uc = o_u + n_g * n_k
-    n = o_uc + n_g
+    o_z = o_uc + n_g
+    n_z = n_a if data.places_flow else 0
+    n = o_z + n_z
     eq, ineq = _new(), _new()
     lot_in = [np.isin(data.lot_account, g.accounts) for g in data.groups]
     buy_in = [np.isin(ba, g.accounts) for g in data.groups]
@@ -80,10 +82,11 @@ def solve(data: ProblemData) -> Solution:
             held - g.share * g.target,
         )
         cash = float((data.cash + data.flow)[g.accounts].sum()) + g.fixed_cash
+        zs = o_z + g.accounts if n_z else np.zeros(0, dtype=np.int64)
         eq.add(
-            np.zeros(1 + len(lots) + len(buys)),
-            np.concatenate([[o_yc + k], lots, o_b + buys]),
-            np.concatenate([[g.share], -np.ones(len(lots)), np.ones(len(buys))]),
+            np.zeros(1 + len(lots) + len(buys) + len(zs)),
+            np.concatenate([[o_yc + k], lots, o_b + buys, zs]),
+            np.concatenate([[g.share], -np.ones(len(lots)), np.ones(len(buys)), -np.ones(len(zs))]),
             cash - g.share * g.target_cash,
         )
         us = o_u + k * n_k + np.arange(n_k)
@@ -93,26 +96,41 @@ def solve(data: ProblemData) -> Solution:
             ineq.add([0, 0], [o_yc + k, o_uc + k], [sign, -1.0], 0.0)
         c[us] = c[o_uc + k] = g.share * data.drift_penalty * 0.5
         p_blocks.append((ys, 2 * data.risk_aversion * g.share * data.cov))
-    _account_rows(data, ineq, ba, o_b)
+    _account_rows(data, ineq, ba, o_b, o_z if n_z else None)
     _bound_rows(data, ineq, n_l, n_b, o_b)
+    if n_z:
+        _placement_rows(data, eq, ineq, c, o_z)
     a_eq, b_eq = eq.matrix(n)
     a_in, b_in = ineq.matrix(n)
     return _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, (ba, bs), o_b)
 
 
-def _account_rows(data: ProblemData, ineq: _Rows, ba: np.ndarray, o_b: int) -> None:
+def _account_rows(data: ProblemData, ineq: _Rows, ba, o_b: int, o_z: int | None) -> None:  # type: ignore[no-untyped-def]
     """Cash after trades at or above the reserve, and the household's gain and tax caps."""
     n_l = len(data.lot_value)
+    n_a = data.holdings.shape[0]
+    z_rows = np.arange(n_a) if o_z is not None else np.zeros(0, dtype=np.int64)
     ineq.add(
-        np.concatenate([data.lot_account, ba]),
-        np.concatenate([np.arange(n_l), o_b + np.arange(len(ba))]),
-        np.concatenate([-np.ones(n_l), np.ones(len(ba))]),
+        np.concatenate([data.lot_account, ba, z_rows]),
+        np.concatenate([np.arange(n_l), o_b + np.arange(len(ba)), (o_z or 0) + z_rows]),
+        np.concatenate([-np.ones(n_l), np.ones(len(ba)), -np.ones(len(z_rows))]),
         data.cash + data.flow - data.reserve,
     )
     if data.gain_cap is not None:
         ineq.add(np.zeros(n_l), np.arange(n_l), data.lot_gain, data.gain_cap)
     if data.tax_cap is not None:
         ineq.add(np.zeros(n_l), np.arange(n_l), data.lot_gain * data.lot_tax_rate, data.tax_cap)
+
+
+def _placement_rows(data: ProblemData, eq: _Rows, ineq: _Rows, c: np.ndarray, o_z: int) -> None:
+    """The household request sums to its total; each account's share within its bounds."""
+    n_a = data.holdings.shape[0]
+    zs = o_z + np.arange(n_a)
+    eq.add(np.zeros(n_a), zs, np.ones(n_a), data.placed_total)
+    ineq.add(np.arange(n_a), zs, np.ones(n_a), data.placed_max)
+    ineq.add(np.arange(n_a), zs, -np.ones(n_a), -data.placed_min)
+    sign = -1.0 if data.placed_total < 0 else 1.0
+    c[zs] = sign * data.placed_cost
 
 
 def _bound_rows(data: ProblemData, ineq: _Rows, n_l: int, n_b: int, o_b: int) -> None:
@@ -145,10 +163,12 @@ def _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, pairs, o_b) -> Solution: 
     if result.status not in _OK:
         raise OptimizationError(f"solver stopped: {result.status}")
     x = np.asarray(result.x)
-    n_l = len(data.lot_value)
+    n_a, _, n_l = data.shape
     sells = np.clip(x[:n_l], data.lot_min, data.lot_max)
     buys = np.zeros(data.holdings.shape)
     buys[pairs] = np.maximum(x[o_b : o_b + len(pairs[0])], 0.0)
-    terms = objective_terms(data, sells, buys)
+    placed = np.asarray(x[o_b + len(pairs[0]) :], dtype=float)
+    placed = placed[-n_a:] if data.places_flow else None
+    terms = objective_terms(data, sells, buys, placed)
     status = "solved" if result.status == clarabel.SolverStatus.Solved else "inaccurate"
-    return Solution(sells, buys, sum(terms.values()), terms, status)
+    return Solution(sells, buys, sum(terms.values()), terms, status, placed)

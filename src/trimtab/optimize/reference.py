@@ -23,6 +23,9 @@ def solve_reference(data: ProblemData) -> Solution:
     sold_m = cp.reshape(gather @ q, (n_a, n_s), order="C")
     holdings = data.holdings + b - sold_m
     cash = data.cash + data.flow + cp.sum(sold_m, axis=1) - cp.sum(b, axis=1)
+    z = cp.Variable(n_a) if data.places_flow else None
+    if z is not None:
+        cash = cash + z
     tracking, drift = 0, 0
     sqrt_cov = _sqrt_psd(data.cov)
     pool = np.zeros((data.n_identities, n_s))
@@ -36,6 +39,7 @@ def solve_reference(data: ProblemData) -> Solution:
     tax = data.lot_tax @ q
     cost = cp.sum(b @ data.cost) + data.cost[data.lot_security] @ q
     location = cp.sum(cp.multiply(data.location, holdings))
+    moved = 0.0 if z is None else data.placed_cost @ cp.abs(z)
     constraints = [
         q >= data.lot_min,
         q <= data.lot_max,
@@ -43,16 +47,19 @@ def solve_reference(data: ProblemData) -> Solution:
         cp.multiply((~data.can_buy).astype(float), b) == 0,
         cash >= data.reserve,
     ]
+    if z is not None:
+        constraints += [cp.sum(z) == data.placed_total, z >= data.placed_min, z <= data.placed_max]
     if data.gain_cap is not None:
         constraints.append(data.lot_gain @ q <= data.gain_cap)
     if data.tax_cap is not None:
         constraints.append((data.lot_gain * data.lot_tax_rate) @ q <= data.tax_cap)
-    problem = cp.Problem(cp.Minimize(tracking + drift + tax + cost + location), constraints)
+    problem = cp.Problem(cp.Minimize(tracking + drift + tax + cost + location + moved), constraints)
     problem.solve(solver=cp.CLARABEL)
     sells = np.asarray(q.value, dtype=float)
     buys = np.where(data.can_buy, np.asarray(b.value, dtype=float), 0.0)
-    terms = objective_terms(data, sells, buys)
-    return Solution(sells, buys, float(problem.value), terms, str(problem.status))
+    placed = None if z is None else np.asarray(z.value, dtype=float)
+    terms = objective_terms(data, sells, buys, placed)
+    return Solution(sells, buys, float(problem.value), terms, str(problem.status), placed)
 
 
 def _sqrt_psd(cov: np.ndarray) -> np.ndarray:

@@ -42,8 +42,9 @@ FAMILY_CORR = {
 }
 """Correlation between two different classes, by their families."""
 
-IDIO_VOL = 0.02
-"""Annual idiosyncratic volatility of one security around its class factor."""
+IDIO_SHARE = 0.1
+"""Idiosyncratic volatility of one security around its class factor, as a share of the class
+volatility: two securities of one class then correlate at 1 / (1 + 0.1^2) = 0.99."""
 
 _BOND_WORDS = ("bond", "treasur", "tips", "muni", "corporate", "yield", "fixed", "credit")
 _REAL_WORDS = ("reit", "real", "commodit", "gold")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trimtab.domain import Security
-from trimtab.risk.classes import IDIO_VOL, class_corr, class_vol
+from trimtab.risk.classes import IDIO_SHARE, class_corr, class_vol
 
 TRADING_DAYS = 252
 MIN_DAYS = 60
@@ -39,7 +39,7 @@ def class_model(securities: Sequence[Security]) -> RiskModel:
     classes = [s.asset_class for s in securities]
     vols = np.array([class_vol(c) for c in classes])
     corr = np.array([[class_corr(a, b) for b in classes] for a in classes])
-    cov = corr * np.outer(vols, vols) + np.eye(len(classes)) * IDIO_VOL**2
+    cov = corr * np.outer(vols, vols) + np.diag((IDIO_SHARE * vols) ** 2)
     return RiskModel(tuple(s.symbol for s in securities), cov, "asset_class_default")
 
 
