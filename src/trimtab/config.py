@@ -13,10 +13,12 @@ import types
 import typing
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from trimtab.errors import Problem
+from trimtab.names import TaxCharacter
 
 FILE = "trimtab.toml"
 
@@ -56,6 +58,8 @@ class OptimizerSettings:
     """A short-term gain lot that turns long-term within this many days is discouraged."""
     wait_penalty: float = 1.0
     """Extra cost of such a lot, in multiples of the tax saved by waiting ((st - lt) * gain)."""
+    dust_usd: float = 5.0
+    """Trades worth less than this (USD) are dropped, whatever the account's min_trade."""
     min_improvement: float = 0.0005
     """Trade only when the objective improves by at least this fraction of account value."""
     screen_max_tax: float | None = None
@@ -69,6 +73,35 @@ class OptimizerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AssetClassAssumption:
+    """What asset location needs to know of an asset class (fractions per year).
+
+    `character` is the tax character of its income: `ordinary` (bond interest, REIT dividends),
+    `qualified` (qualified dividends, taxed at the long-term rate) or `tax_exempt` (municipal).
+    """
+
+    expected_return: float = 0.07
+    income_yield: float = 0.02
+    character: TaxCharacter = TaxCharacter.QUALIFIED
+
+
+@dataclass(frozen=True, slots=True)
+class LocationSettings:
+    """Asset location: the yearly tax drag of holding each class in each account kind.
+
+    See docs/household.md. `classes` overrides the built-in assumptions per asset class name.
+    """
+
+    years: float = 5.0
+    """Years of tax drag the objective counts (a one-time trade cost against a yearly drag)."""
+    growth_realization: float = 0.1
+    """Share of a year's capital growth realized (and taxed long-term) in a taxable account."""
+    roth_withdrawal_cost: float = 0.10
+    """Cost per USD withdrawn from a tax_exempt account: the tax-free growth given up."""
+    classes: dict[str, AssetClassAssumption] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All book settings. `as_of` None means: the date given on the command line, else today."""
 
@@ -76,6 +109,7 @@ class Settings:
     tax: TaxSettings = field(default_factory=TaxSettings)
     costs: CostSettings = field(default_factory=CostSettings)
     optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
+    location: LocationSettings = field(default_factory=LocationSettings)
 
 
 def parse_settings(data: dict[str, Any], file: str = FILE) -> tuple[Settings, list[Problem]]:
@@ -96,23 +130,31 @@ def read_settings(path: Path) -> tuple[Settings, list[Problem]]:
     return parse_settings(data, path.name)
 
 
-def settings_to_dict(settings: Any, defaults: Any = None) -> dict[str, Any]:
-    """The keys that differ from the defaults, as a TOML-ready nested dict (empty when default)."""
+def settings_to_dict(settings: Any, defaults: Any = None, *, full: bool = False) -> dict[str, Any]:
+    """The keys that differ from the defaults (every key when `full`), as a TOML-ready dict."""
     defaults = defaults if defaults is not None else type(settings)()
     out: dict[str, Any] = {}
     for f in dataclasses.fields(settings):
         value, default = getattr(settings, f.name), getattr(defaults, f.name)
+        if full and not dataclasses.is_dataclass(value):
+            out[f.name] = value
+            continue
         if dataclasses.is_dataclass(value):
             sub = settings_to_dict(value, default)
             if sub:
                 out[f.name] = sub
+        elif isinstance(value, dict):
+            if value:
+                out[f.name] = {
+                    k: settings_to_dict(v, type(v)(), full=True) for k, v in value.items()
+                }
         elif value != default and value is not None:
             out[f.name] = value
     return out
 
 
-def dump_toml(data: dict[str, Any]) -> str:
-    """Minimal TOML writer for settings: scalars first, then one table per section."""
+def dump_toml(data: dict[str, Any], prefix: str = "") -> str:
+    """Minimal TOML writer for settings: a table's scalars, then its sub-tables, recursively."""
     lines: list[str] = []
     tables: list[tuple[str, dict[str, Any]]] = []
     for key, value in data.items():
@@ -121,9 +163,11 @@ def dump_toml(data: dict[str, Any]) -> str:
         else:
             lines.append(f"{key} = {_toml_value(value)}")
     for name, table in tables:
-        lines += ["", f"[{name}]"]
-        lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
-    return "\n".join(lines).lstrip("\n") + "\n"
+        inner = dump_toml(table, f"{prefix}{name}.")
+        if any(not isinstance(v, dict) for v in table.values()):
+            lines += ["", f"[{prefix}{name}]"]
+        lines += [inner.rstrip("\n")]
+    return "\n".join(x for x in lines if x is not None).lstrip("\n") + "\n"
 
 
 def _toml_value(value: Any) -> str:
@@ -133,6 +177,8 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, StrEnum):
+        return f'"{value.value}"'
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
@@ -154,6 +200,15 @@ def _build(cls: type, data: Any, prefix: str, file: str, problems: list[Problem]
         hint = hints[key]
         if dataclasses.is_dataclass(hint):
             kwargs[key] = _build(hint, value, where + ".", file, problems)
+            continue
+        if typing.get_origin(hint) is dict:
+            item = typing.get_args(hint)[1]
+            if not isinstance(value, dict):
+                problems.append(Problem(file, None, where, "expected a table"))
+                continue
+            kwargs[key] = {
+                k: _build(item, v, f"{where}.{k}.", file, problems) for k, v in value.items()
+            }
             continue
         try:
             kwargs[key] = _coerce(value, hint)
@@ -180,6 +235,11 @@ def _coerce(value: Any, hint: Any) -> Any:
             return value
         if option in (int, str, bool) and type(value) is option:
             return value
+        if isinstance(option, type) and issubclass(option, StrEnum) and isinstance(value, str):
+            allowed = ", ".join(m.value for m in option)
+            if value not in allowed.split(", "):
+                raise ValueError(f"expected one of {allowed}, got {value!r}")
+            return option(value)
     raise ValueError(f"expected {_type_name(hint)}, got {value!r}")
 
 

@@ -43,6 +43,14 @@ class FilingStatus(StrEnum):
     HEAD_OF_HOUSEHOLD = "head_of_household"
 
 
+class TaxCharacter(StrEnum):
+    """How an asset class's income is taxed in a taxable account."""
+
+    ORDINARY = "ordinary"
+    QUALIFIED = "qualified"
+    TAX_EXEMPT = "tax_exempt"
+
+
 class Status(StrEnum):
     """An account's outcome in a rebalance."""
 

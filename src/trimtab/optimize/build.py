@@ -87,16 +87,10 @@ def account_problem(
     scale = float(held.sum() + snap.cash[a] + flow)
     if scale <= 0:
         raise ValueError(f"the cash request leaves no value ({scale:.2f} USD)")
+    lot_min, lot_max, value = lot_bounds(
+        snap, lots, scale, costs, carry.bought | extra_no_loss, opt.screen_max_tax
+    )
     identity = np.array([s.identity for s in snap.securities])
-    value = snap.lot_qty[lots] * snap.prices[sec] / scale
-    blocked = snap.lot_loss_blocked[lots] | np.isin(
-        identity[sec], list(carry.bought | extra_no_loss)
-    )
-    blocked &= costs.loss[lots]
-    lot_max = np.where(snap.no_sell[a, sec] | blocked, 0.0, value)
-    lot_min = np.where(
-        _forced(snap, a, sec, costs.tax[lots], blocked, opt.screen_max_tax), value, 0.0
-    )
     no_buy = ~buy_list(snap, a, opt.substitute_min_correlation)
     no_buy |= snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
     no_buy |= np.isin(identity, list(carry.loss_sold | extra_no_buy))
@@ -148,12 +142,30 @@ def buy_list(snap: Snapshot, a: int, min_corr: float) -> np.ndarray:
     return in_model | ((corr >= min_corr) & same).any(0)
 
 
-def _forced(snap, a, sec, tax, blocked, max_tax) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Excluded lots that must be sold: all, unless no_sell, a washed loss or a deferring tax."""
-    forced = snap.exclude[a, sec] & ~snap.no_sell[a, sec] & ~blocked
+def lot_bounds(
+    snap: Snapshot,
+    lots: np.ndarray,
+    scale: float,
+    costs: LotCosts,
+    no_loss: set[str] | frozenset[str],
+    max_tax: float | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(least, most, value) of each lot's sale, fractions of `scale`.
+
+    A lot may not be sold under no_sell, nor at a loss when the sale would be washed (a recent
+    purchase in the household, or an identity in `no_loss` bought earlier in this proposal). An
+    excluded lot must be sold whole unless it may not be, or its tax exceeds `max_tax` of value.
+    """
+    acct, sec = snap.lot_account[lots], snap.lot_security[lots]
+    identity = np.array([s.identity for s in snap.securities])
+    value = snap.lot_qty[lots] * snap.prices[sec] / scale
+    blocked = snap.lot_loss_blocked[lots] | np.isin(identity[sec], list(no_loss))
+    blocked &= costs.loss[lots]
+    no_sell = snap.no_sell[acct, sec]
+    forced = snap.exclude[acct, sec] & ~no_sell & ~blocked
     if max_tax is not None:
-        forced &= tax <= max_tax
-    return forced
+        forced &= costs.tax[lots] <= max_tax
+    return np.where(forced, value, 0.0), np.where(no_sell | blocked, 0.0, value), value
 
 
 def _gain_cap(snap: Snapshot, carry: Carry, scale: float) -> float | None:

@@ -17,16 +17,22 @@ from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 from trimtab.optimize.qp import solve
-from trimtab.optimize.rounding import round_account
+from trimtab.optimize.rounding import round_solution
 from trimtab.rebalance.baseline import split_pro_rata
 from trimtab.rebalance.decision import Decision
 from trimtab.snapshot import Snapshot
 
 MAX_CONFLICT_ROUNDS = 3
+ROUNDING_FAILED = "rounding to whole shares cannot keep cash at the reserve"
 
 
 def optimize(snap: Snapshot, settings: Settings) -> Decision:
-    """Account by account: solve, keep wash rules across accounts, round, gate on improvement."""
+    """The household as one portfolio when it has a model (and the setting allows), else account
+    by account: solve, keep wash rules across accounts, round, gate on improvement."""
+    if settings.optimizer.household and snap.household_target is not None:
+        from trimtab.household.engine import optimize_household
+
+        return optimize_household(snap, settings)
     n_a, n_s = snap.targets.shape
     values = snap.account_values()
     flows = snap.flows + split_pro_rata(snap.household_flow, values, snap.managed)
@@ -55,13 +61,14 @@ def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: 
         decision.exceptions[a] = (str(exc),)
         return
     account = snap.accounts[a]
-    rounded = round_account(
-        data, solution.sells, solution.buys, snap.prices, snap.lot_qty[lots],
-        fractional=bool(snap.fractional[a]), min_trade=float(snap.min_trade[a]),
+    floor = np.maximum(snap.min_trade[[a]], settings.optimizer.dust_usd)
+    rounded = round_solution(
+        data, solution.sells, solution.buys, None, snap.prices, snap.lot_qty[lots],
+        fractional=snap.fractional[[a]], min_trade=floor,
     )  # fmt: skip
-    sells, buys = rounded.sells, rounded.buys
-    if not rounded.ok:
-        decision.exceptions[a] = (rounded.note,)
+    sells, buys = rounded.sells, rounded.buys[0]
+    if rounded.failed:
+        decision.exceptions[a] = (ROUNDING_FAILED,)
         return
     sells_f, buys_f = _fractions(data, sells, buys, snap.prices)
     terms = objective_terms(data, sells_f, buys_f)

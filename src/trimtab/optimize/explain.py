@@ -21,14 +21,11 @@ def trade_reasons(
     """Reasons keyed by (account, security); several are joined with `;`.
 
     screen: an excluded holding sold; loss_harvest: a loss lot sold; cash_raise: a sale when cash
-    is requested; invest_cash: a buy with a deposit; substitute: a buy outside the model in an
-    asset class where a loss was harvested; drift: anything else moving toward the model.
+    is requested; invest_cash: a buy with a deposit; substitute: a buy outside the model, in
+    place of a model security (harvested or wash-blocked); drift: anything else.
     """
     out: dict[tuple[int, int], list[str]] = {}
     sold_sec = snap.lot_security[lots]
-    harvested_classes = {
-        snap.securities[s].asset_class for s in sold_sec[(sells > 0) & costs.loss[lots]]
-    }
     for i in np.flatnonzero(sells > 0):
         s = int(sold_sec[i])
         why = out.setdefault((a, s), [])
@@ -41,9 +38,8 @@ def trade_reasons(
         else:
             _add(why, Reason.DRIFT)
     for s in np.flatnonzero(buys > 0):
-        sec = snap.securities[s]
         why = out.setdefault((a, int(s)), [])
-        if snap.targets[a, s] <= 0 and sec.asset_class in harvested_classes:
+        if snap.targets[a, s] <= 0:
             _add(why, Reason.SUBSTITUTE)
         elif flow > 0:
             _add(why, Reason.DEPOSIT)

@@ -2,8 +2,8 @@
 
 Sells round per lot to whole shares (a lot sold almost whole is sold whole, fractional shares
 included); buys round down. Trades under the account's minimum are dropped (forced screen
-sales excepted). Then cash is repaired (buys trimmed, else more sold from the cheapest lots) and
-the gain cap is repaired (gain sells trimmed).
+sales excepted). Then each account's cash is repaired (buys trimmed, else more sold from the
+cheapest lots) and the household's gain cap is repaired (gain sells trimmed).
 """
 
 from __future__ import annotations
@@ -19,76 +19,91 @@ TOLERANCE = 1e-9
 
 @dataclass(frozen=True, eq=False)
 class Rounded:
-    """Shares: `sells[l]` per lot of the problem, `buys[s]` for its one account."""
+    """Shares: `sells[l]` per lot of the problem, `buys[a, s]`; `failed[a]` names accounts whose
+    cash could not be kept at the reserve in whole shares."""
 
     sells: np.ndarray
     buys: np.ndarray
-    ok: bool
-    note: str = ""
+    failed: tuple[int, ...] = ()
 
 
-def round_account(
+def round_solution(
     data: ProblemData,
     sells: np.ndarray,
     buys: np.ndarray,
+    placed: np.ndarray | None,
     prices: np.ndarray,
     lot_qty: np.ndarray,
     *,
-    fractional: bool,
-    min_trade: float,
+    fractional: np.ndarray,
+    min_trade: np.ndarray,
 ) -> Rounded:
-    """Shares for a one-account solution (fractions of scale in, shares out)."""
-    step = 1e-4 if fractional else 1.0
+    """Shares for a solution (fractions of scale in, shares out), account by account."""
     lot_price = prices[data.lot_security]
+    step_lot = np.where(fractional[data.lot_account], 1e-4, 1.0)
     want = sells * data.scale / lot_price
-    whole = (want >= lot_qty - 0.5 * step) | (data.lot_min > 0)
-    sell_sh = np.where(whole, lot_qty, np.round(want / step) * step)
+    whole = (want >= lot_qty - 0.5 * step_lot) | (data.lot_min > 0)
+    sell_sh = np.where(whole, lot_qty, np.round(want / step_lot) * step_lot)
     sell_sh = np.clip(np.where(data.lot_max > 0, sell_sh, 0.0), 0.0, lot_qty)
-    buy_sh = np.floor(buys[0] * data.scale / prices / step + 1e-7) * step
-    sell_sh, buy_sh = _min_trade(data, sell_sh, buy_sh, prices, min_trade)
-    buy_sh, sell_sh, ok = _repair_cash(data, sell_sh, buy_sh, prices, lot_qty, step)
-    sell_sh = _repair_gain(data, sell_sh, lot_price, step)
-    note = "" if ok else "rounding to whole shares cannot keep cash at the reserve"
-    return Rounded(sell_sh, buy_sh, ok, note)
+    step_acct = np.where(fractional, 1e-4, 1.0)[:, None]
+    buy_sh = np.floor(buys * data.scale / prices / step_acct + 1e-7) * step_acct
+    failed = []
+    for a in range(data.holdings.shape[0]):
+        mine = data.lot_account == a
+        sell_sh[mine], buy_sh[a] = _min_trade(
+            data.lot_security[mine], data.lot_min[mine], sell_sh[mine], buy_sh[a], prices,
+            float(min_trade[a]),
+        )  # fmt: skip
+        extra = 0.0 if placed is None else float(placed[a])
+        ok = _repair_cash(
+            data, a, sell_sh, buy_sh[a], prices, lot_qty, float(step_acct[a, 0]), extra
+        )
+        if not ok:
+            failed.append(a)
+    sell_sh = _repair_gain(data, sell_sh, lot_price, step_lot)
+    return Rounded(sell_sh, buy_sh, tuple(failed))
 
 
-def _min_trade(data, sell_sh, buy_sh, prices, min_trade):  # type: ignore[no-untyped-def]
+def _min_trade(lot_sec, lot_min, sell_sh, buy_sh, prices, min_trade):  # type: ignore[no-untyped-def]
     if min_trade <= 0:
         return sell_sh, buy_sh
     buy_sh = np.where(buy_sh * prices < min_trade, 0.0, buy_sh)
     per_sec = np.zeros(len(prices))
-    np.add.at(per_sec, data.lot_security, sell_sh * prices[data.lot_security])
-    small = (per_sec < min_trade)[data.lot_security] & (data.lot_min <= 0)
+    np.add.at(per_sec, lot_sec, sell_sh * prices[lot_sec])
+    small = (per_sec < min_trade)[lot_sec] & (lot_min <= 0)
     return np.where(small, 0.0, sell_sh), buy_sh
 
 
-def cash_after(data: ProblemData, sell_sh, buy_sh, prices) -> float:  # type: ignore[no-untyped-def]
-    """USD cash of the account after trades and its cash request."""
-    proceeds = float(sell_sh @ prices[data.lot_security])
-    return (data.cash[0] + data.flow[0]) * data.scale + proceeds - float(buy_sh @ prices)
+def cash_after(data: ProblemData, a: int, sell_sh, buy_sh_a, prices, placed: float = 0.0) -> float:  # type: ignore[no-untyped-def]
+    """USD cash of account `a` after trades and its cash requests."""
+    mine = data.lot_account == a
+    proceeds = float(sell_sh[mine] @ prices[data.lot_security[mine]])
+    start = (data.cash[a] + data.flow[a] + placed) * data.scale
+    return start + proceeds - float(buy_sh_a @ prices)
 
 
-def _repair_cash(data, sell_sh, buy_sh, prices, lot_qty, step):  # type: ignore[no-untyped-def]
-    reserve = data.reserve[0] * data.scale
-    short = reserve - cash_after(data, sell_sh, buy_sh, prices)
+def _repair_cash(data, a, sell_sh, buy_sh, prices, lot_qty, step, placed) -> bool:  # type: ignore[no-untyped-def]
+    """Trim buys, then sell more of the cheapest lots, until cash is at the reserve (in place)."""
+    short = data.reserve[a] * data.scale - cash_after(data, a, sell_sh, buy_sh, prices, placed)
     for s in np.argsort(-(buy_sh * prices)):
         if short <= TOLERANCE:
             break
         cut = min(buy_sh[s], np.ceil(short / prices[s] / step) * step)
         buy_sh[s] -= cut
         short -= cut * prices[s]
-    if short > TOLERANCE:
-        lot_price = prices[data.lot_security]
-        room = np.where(data.lot_max > 0, lot_qty - sell_sh, 0.0)
-        for lot in np.argsort(data.lot_tax, kind="stable"):
-            if short <= TOLERANCE:
-                break
-            if room[lot] <= 0:
-                continue
-            extra = min(room[lot], np.ceil(short / lot_price[lot] / step) * step)
-            sell_sh[lot] += extra
-            short -= extra * lot_price[lot]
-    return buy_sh, sell_sh, short <= TOLERANCE
+    if short <= TOLERANCE:
+        return True
+    lot_price = prices[data.lot_security]
+    room = np.where((data.lot_max > 0) & (data.lot_account == a), lot_qty - sell_sh, 0.0)
+    for lot in np.argsort(data.lot_tax, kind="stable"):
+        if short <= TOLERANCE:
+            break
+        if room[lot] <= 0:
+            continue
+        extra = min(room[lot], np.ceil(short / lot_price[lot] / step) * step)
+        sell_sh[lot] += extra
+        short -= extra * lot_price[lot]
+    return short <= TOLERANCE
 
 
 def _repair_gain(data, sell_sh, lot_price, step):  # type: ignore[no-untyped-def]
@@ -99,8 +114,9 @@ def _repair_gain(data, sell_sh, lot_price, step):  # type: ignore[no-untyped-def
     for lot in np.argsort(-data.lot_gain, kind="stable"):
         if excess <= 1e-6 or gain_per_share[lot] <= 0:
             break
-        cut = min(sell_sh[lot], np.ceil(excess / gain_per_share[lot] / step) * step)
-        cut = cut if data.lot_min[lot] <= 0 else 0.0
+        if data.lot_min[lot] > 0:
+            continue
+        cut = min(sell_sh[lot], np.ceil(excess / gain_per_share[lot] / step[lot]) * step[lot])
         sell_sh[lot] -= cut
         excess -= cut * gain_per_share[lot]
     return sell_sh

@@ -7,6 +7,7 @@ from decimal import ROUND_DOWN, Decimal
 import numpy as np
 
 from trimtab.config import Settings
+from trimtab.household.location import drag_matrix, location_score
 from trimtab.money import cents
 from trimtab.names import AccountKind, Side, Status, Term
 from trimtab.rebalance.decision import Decision
@@ -44,7 +45,7 @@ def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings
         method=method,
         trades=tuple(trades),
         accounts=accounts,
-        household=_household_result(snap, decision, trades, accounts),
+        household=_household_result(snap, trades, accounts, settings),
     )
 
 
@@ -151,7 +152,7 @@ def _net_shares(snap: Snapshot, trades: list[Trade]) -> np.ndarray:
     return out
 
 
-def _household_result(snap, d, trades, accounts) -> HouseholdResult:  # type: ignore[no-untyped-def]
+def _household_result(snap, trades, accounts, settings) -> HouseholdResult:  # type: ignore[no-untyped-def]
     holdings = snap.holdings()
     values = snap.account_values(holdings)
     after = holdings.copy()
@@ -166,7 +167,13 @@ def _household_result(snap, d, trades, accounts) -> HouseholdResult:  # type: ig
         target, tcash = snap.household_target, snap.household_target_cash
     else:
         target, tcash = household_target(values, snap.targets, snap.target_cash)
+    drag = drag_matrix(snap.accounts, snap.securities, snap.household, settings.location)
+    classes = [s.asset_class for s in snap.securities]
     return HouseholdResult(
+        location_score_before=location_score(holdings * snap.prices, drag, classes),
+        location_score_after=location_score(after * snap.prices, drag, classes),
+        tax_drag_before=cents(Decimal(repr(float((holdings * snap.prices * drag).sum())))),
+        tax_drag_after=cents(Decimal(repr(float((after * snap.prices * drag).sum())))),
         household_id=snap.household.household_id,
         value=sum((r.value for r in accounts), _ZERO),
         drift_before=drift(

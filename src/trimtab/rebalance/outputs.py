@@ -24,7 +24,7 @@ ACCOUNT_COLUMNS = (
 )  # fmt: skip
 HOUSEHOLD_COLUMNS = (
     "household_id", "value", "drift_before", "drift_after", "location_score_before",
-    "location_score_after", "est_tax",
+    "location_score_after", "est_tax", "tax_drag_before", "tax_drag_after",
 )  # fmt: skip
 ORDER_COLUMNS = ("symbol", "side", "quantity", "accounts")
 
@@ -77,6 +77,7 @@ def _households(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
         yield [
             h.household_id, cell(h.value), ratio(h.drift_before), ratio(h.drift_after),
             ratio(h.location_score_before), ratio(h.location_score_after), cell(h.est_tax),
+            cell(h.tax_drag_before), cell(h.tax_drag_after),
         ]  # fmt: skip
 
 

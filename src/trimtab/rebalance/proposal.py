@@ -68,7 +68,8 @@ class AccountResult:
 
 @dataclass(frozen=True, slots=True)
 class HouseholdResult:
-    """A household's outcome; location scores are 0-100 (None until asset location is computed)."""
+    """A household's outcome. Location scores are 0-100 (None when no class can move between
+    accounts); tax drag is the estimated yearly tax (USD) its holdings cost where they are held."""
 
     household_id: str
     value: Decimal
@@ -77,6 +78,8 @@ class HouseholdResult:
     est_tax: Decimal
     location_score_before: float | None = None
     location_score_after: float | None = None
+    tax_drag_before: Decimal = Decimal(0)
+    tax_drag_after: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ def figures(proposals: Sequence[Proposal]) -> dict[str, float]:
     before = np.array([r.drift_before for r in accounts], dtype=float)
     after = np.array([r.drift_after for r in accounts], dtype=float)
     zero = Decimal(0)
+    hh_before = np.array([p.household.drift_before for p in proposals], dtype=float)
+    hh_after = np.array([p.household.drift_after for p in proposals], dtype=float)
     return {
         "households": len(proposals),
         "accounts": len(accounts),
@@ -35,6 +37,10 @@ def figures(proposals: Sequence[Proposal]) -> dict[str, float]:
         "est_tax_usd": float(sum((r.est_tax for r in accounts), zero)),
         "mean_drift_before": float(np.nanmean(before)) if len(before) else 0.0,
         "mean_drift_after": float(np.nanmean(after)) if len(after) else 0.0,
+        "household_drift_before": float(np.nanmean(hh_before)) if len(hh_before) else 0.0,
+        "household_drift_after": float(np.nanmean(hh_after)) if len(hh_after) else 0.0,
+        "tax_drag_before_usd": float(sum((p.household.tax_drag_before for p in proposals), zero)),
+        "tax_drag_after_usd": float(sum((p.household.tax_drag_after for p in proposals), zero)),
     }
 
 
@@ -58,5 +64,13 @@ def summarize(proposals: Sequence[Proposal]) -> Table:
     table.add_row("estimated tax (USD)", f"{f['est_tax_usd']:,.0f}")
     table.add_row(
         "mean drift before -> after", f"{f['mean_drift_before']:.4f} -> {f['mean_drift_after']:.4f}"
+    )
+    table.add_row(
+        "household drift before -> after",
+        f"{f['household_drift_before']:.4f} -> {f['household_drift_after']:.4f}",
+    )
+    table.add_row(
+        "yearly tax drag before -> after (USD)",
+        f"{f['tax_drag_before_usd']:,.0f} -> {f['tax_drag_after_usd']:,.0f}",
     )
     return table

@@ -1,0 +1,1 @@
+"""The household as one portfolio: shared target, asset location, household cash requests."""

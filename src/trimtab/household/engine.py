@@ -1,0 +1,132 @@
+"""One decision per household: solve all managed accounts together, round, gate, explain."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trimtab.config import Settings
+from trimtab.errors import InfeasibleError
+from trimtab.household.problem import household_problem
+from trimtab.optimize.build import LotCosts, lot_costs
+from trimtab.optimize.diagnose import binding_constraints
+from trimtab.optimize.explain import trade_reasons
+from trimtab.optimize.problem import ProblemData, Solution, objective_terms
+from trimtab.optimize.qp import solve
+from trimtab.optimize.rounding import round_solution
+from trimtab.rebalance.decision import Decision
+from trimtab.snapshot import Snapshot
+
+MAX_CONFLICT_ROUNDS = 3
+
+
+def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
+    """The household's trades from one solve; an infeasible household flags every account."""
+    n_a, n_s = snap.targets.shape
+    decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), snap.flows.copy())
+    costs = lot_costs(snap, settings)
+    try:
+        data, managed, lots, solution = _solve_wash_safe(snap, settings, costs)
+    except InfeasibleError:
+        data, managed, _ = household_problem(snap, settings, costs)
+        reason = "infeasible: " + "; ".join(binding_constraints(data))
+        decision.exceptions.update({int(a): (reason,) for a in np.flatnonzero(snap.managed)})
+        return decision
+    except ValueError as exc:
+        decision.exceptions.update({int(a): (str(exc),) for a in np.flatnonzero(snap.managed)})
+        return decision
+    placed = _placed_usd(data, solution)
+    rounded = round_solution(
+        data, solution.sells, solution.buys, None if placed is None else placed / data.scale,
+        snap.prices, snap.lot_qty[lots], fractional=snap.fractional[managed],
+        min_trade=np.maximum(snap.min_trade[managed], settings.optimizer.dust_usd),
+    )  # fmt: skip
+    sells, buys = rounded.sells, rounded.buys
+    sells_f = sells * snap.prices[data.lot_security] / data.scale
+    buys_f = buys * snap.prices / data.scale
+    placed_f = None if placed is None else placed / data.scale
+    terms = objective_terms(data, sells_f, buys_f, placed_f)
+    if not rounded.failed and _not_worth_it(data, terms, placed_f, settings):
+        sells, buys = np.zeros_like(sells), np.zeros_like(buys)
+        terms = objective_terms(data, sells * 0, buys_f * 0, placed_f)
+    decision.lot_sells[lots] = sells
+    decision.buys[managed] = buys
+    if placed is not None:
+        decision.flows[managed] += placed
+    for i, a in enumerate(managed):
+        a = int(a)
+        decision.objective[a] = sum(terms.values())
+        decision.objective_terms[a] = terms
+        mine = lots[data.lot_account == i]
+        decision.reasons.update(
+            trade_reasons(
+                snap, a, mine, decision.lot_sells[mine], buys[i], costs, decision.flows[a]
+            )
+        )
+    for i in rounded.failed:
+        decision.exceptions[int(managed[i])] = (
+            "rounding to whole shares cannot keep cash at the reserve",
+        )
+    return decision
+
+
+def _solve_wash_safe(snap: Snapshot, settings: Settings, costs: LotCosts):  # type: ignore[no-untyped-def]
+    """Solve; an identity both sold at a loss and bought anywhere in the household is settled by
+    forbidding one side, whichever leaves the better objective."""
+    no_buy: frozenset[str] = frozenset()
+    no_loss: frozenset[str] = frozenset()
+    for _ in range(MAX_CONFLICT_ROUNDS):
+        data, managed, lots = household_problem(
+            snap, settings, costs, extra_no_buy=no_buy, extra_no_loss=no_loss
+        )
+        solution = solve(data)
+        clash = _clashes(snap, data, lots, solution, costs)
+        if not clash:
+            return data, managed, lots, solution
+        options = []
+        for nb, nl in ((no_buy | clash, no_loss), (no_buy, no_loss | clash)):
+            try:
+                trial, _, _ = household_problem(
+                    snap, settings, costs, extra_no_buy=nb, extra_no_loss=nl
+                )
+                options.append((solve(trial).objective, nb, nl))
+            except InfeasibleError:
+                continue
+        if not options:
+            raise InfeasibleError("wash-sale rules leave no feasible trades")
+        _, no_buy, no_loss = min(options, key=lambda o: o[0])
+    both = no_buy | no_loss
+    data, managed, lots = household_problem(
+        snap, settings, costs, extra_no_buy=both, extra_no_loss=both
+    )
+    return data, managed, lots, solve(data)
+
+
+def _clashes(snap, data: ProblemData, lots, solution: Solution, costs: LotCosts) -> frozenset[str]:  # type: ignore[no-untyped-def]
+    identity = np.array([s.identity for s in snap.securities])
+    loss_sold = lots[(solution.sells > 1e-7) & costs.loss[lots]]
+    sold = set(identity[snap.lot_security[loss_sold]])
+    bought = set(identity[np.flatnonzero((solution.buys > 1e-7).any(axis=0))])
+    return frozenset(sold & bought)
+
+
+def _placed_usd(data: ProblemData, solution: Solution) -> np.ndarray | None:
+    """The household request per account in USD, to the cent, summing exactly to the request."""
+    if solution.placed is None:
+        return None
+    usd = np.round(solution.placed * data.scale, 2)
+    total = round(data.placed_total * data.scale, 2)
+    usd[np.argmax(np.abs(usd))] += round(total - usd.sum(), 2)
+    return usd
+
+
+def _not_worth_it(data: ProblemData, terms, placed, settings: Settings) -> bool:  # type: ignore[no-untyped-def]
+    """Doing nothing is allowed and the trades gain less than the minimum improvement."""
+    if np.any(data.lot_min > 0):
+        return False
+    cash = data.cash + data.flow + (0 if placed is None else placed)
+    if np.any(cash < data.reserve - 1e-12):
+        return False
+    idle = objective_terms(
+        data, np.zeros(len(data.lot_value)), np.zeros_like(data.holdings), placed
+    )
+    return sum(idle.values()) - sum(terms.values()) < settings.optimizer.min_improvement

@@ -1,0 +1,91 @@
+"""Asset location: the yearly tax drag of a class in an account kind, and the location score.
+
+Drag (fraction of value per year), with st = ordinary rate, lt = long-term rate, r = expected
+return, y = income yield, i = the rate on the income in a taxable account (st ordinary, lt
+qualified, 0 tax-exempt), g = growth_realization:
+- taxable:      y * i + (r - y) * lt * g
+- tax_deferred: y * (st - i) + (r - y) * (st - lt)   (withdrawals are ordinary income: income
+  taxed lower outside and capital growth both lose their lower rate)
+- tax_exempt:   0
+So bonds belong in tax-deferred accounts, growth in tax-exempt ones and municipal bonds in taxable
+ones, as far as the household's room and the taxes of moving allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import linprog
+
+from trimtab.config import LocationSettings
+from trimtab.domain import Account, Household, Security
+from trimtab.household.assumptions import assumption
+from trimtab.names import AccountKind, TaxCharacter
+
+KINDS = (AccountKind.TAXABLE, AccountKind.TAX_DEFERRED, AccountKind.TAX_EXEMPT)
+
+
+def class_drag(
+    asset_class: str, hh: Household, settings: LocationSettings
+) -> dict[AccountKind, float]:
+    """Yearly drag of holding `asset_class` in each account kind, for this household's rates."""
+    a = assumption(asset_class, settings)
+    st, lt = float(hh.st_rate), float(hh.lt_rate)
+    income = {TaxCharacter.ORDINARY: st, TaxCharacter.QUALIFIED: lt, TaxCharacter.TAX_EXEMPT: 0.0}
+    i = income[a.character]
+    growth = max(a.expected_return - a.income_yield, 0.0)
+    return {
+        AccountKind.TAXABLE: a.income_yield * i + growth * lt * settings.growth_realization,
+        AccountKind.TAX_DEFERRED: a.income_yield * (st - i) + growth * (st - lt),
+        AccountKind.TAX_EXEMPT: 0.0,
+    }
+
+
+def drag_matrix(
+    accounts: Sequence[Account],
+    securities: Sequence[Security],
+    hh: Household,
+    settings: LocationSettings,
+) -> np.ndarray:
+    """(A, S) yearly drag per USD held of each security in each account."""
+    by_class = {s.asset_class: class_drag(s.asset_class, hh, settings) for s in securities}
+    return np.array([[by_class[s.asset_class][a.kind] for s in securities] for a in accounts])
+
+
+def location_score(values: np.ndarray, drag: np.ndarray, classes: Sequence[str]) -> float | None:
+    """0-100: where the household's yearly drag sits between the worst and best placement.
+
+    `values[a, s]` USD held. The best and worst placements keep each class's total and each
+    account's invested total and only move classes between accounts (a transport problem).
+    100 = the least drag possible for these holdings, 0 = the most; None when nothing can move.
+    """
+    names = sorted(set(classes))
+    col = np.array([names.index(c) for c in classes])
+    held = np.zeros((values.shape[0], len(names)))
+    np.add.at(held, (slice(None), col), values)
+    per_class = np.zeros((values.shape[0], len(names)))
+    for k in range(len(names)):
+        pick = col == k
+        per_class[:, k] = drag[:, pick].max(axis=1) if pick.any() else 0.0
+    actual = float((held * per_class).sum())
+    best, worst = _extremes(held, per_class)
+    if worst - best <= 1e-12:
+        return None
+    return float(np.clip(100 * (worst - actual) / (worst - best), 0, 100))
+
+
+def _extremes(held: np.ndarray, drag: np.ndarray) -> tuple[float, float]:
+    n_a, n_c = held.shape
+    rows, cols = held.sum(1), held.sum(0)
+    a_eq = np.zeros((n_a + n_c, n_a * n_c))
+    for a in range(n_a):
+        a_eq[a, a * n_c : (a + 1) * n_c] = 1
+    for c in range(n_c):
+        a_eq[n_a + c, c::n_c] = 1
+    b_eq = np.concatenate([rows, cols])
+    out = []
+    for sign in (1.0, -1.0):
+        res = linprog(sign * drag.ravel(), A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        out.append(float(drag.ravel() @ res.x) if res.success else float((held * drag).sum()))
+    return out[0], out[1]

@@ -1,0 +1,138 @@
+"""The household's one problem: every managed account in one solve, tracked as a household.
+
+Accounts without a model of their own form the household group, tracked against the household
+model together with the held-away accounts (fixed holdings that count but never trade); an
+account with its own model is a group of its own. A household cash request is placed by the
+solve: withdrawals from any account of the household group (a tax_deferred distribution costs
+the ordinary rate, a tax_exempt one `roth_withdrawal_cost`), deposits into its taxable accounts
+(contribution limits keep them out of retirement accounts unless the request names one).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trimtab.config import Settings
+from trimtab.household.location import drag_matrix
+from trimtab.names import AccountKind
+from trimtab.optimize.build import LotCosts, buy_list, lot_bounds
+from trimtab.optimize.problem import Group, ProblemData
+from trimtab.rebalance.targets import screened_target
+from trimtab.snapshot import Snapshot
+
+
+def household_problem(
+    snap: Snapshot,
+    settings: Settings,
+    costs: LotCosts,
+    *,
+    extra_no_buy: frozenset[str] = frozenset(),
+    extra_no_loss: frozenset[str] = frozenset(),
+) -> tuple[ProblemData, np.ndarray, np.ndarray]:
+    """The problem, the snapshot indices of its accounts (managed) and of its lots."""
+    opt = settings.optimizer
+    managed = np.flatnonzero(snap.managed)
+    away = np.flatnonzero(~snap.managed)
+    holdings = snap.holdings()
+    values = holdings * snap.prices
+    scale = float(values.sum() + snap.cash.sum() + snap.flows.sum() + snap.household_flow)
+    if scale <= 0:
+        raise ValueError(f"the cash requests leave the household no value ({scale:.2f} USD)")
+    lots = np.flatnonzero(snap.managed[snap.lot_account])
+    remap = np.full(len(snap.accounts), -1)
+    remap[managed] = np.arange(len(managed))
+    lot_min, lot_max, value = lot_bounds(
+        snap, lots, scale, costs, extra_no_loss, opt.screen_max_tax
+    )
+    identity = np.array([s.identity for s in snap.securities])
+    can_buy = np.array([buy_list(snap, int(a), opt.substitute_min_correlation) for a in managed])
+    can_buy &= ~(snap.no_buy[managed] | snap.exclude[managed] | snap.wash_no_buy[None, :])
+    can_buy &= ~np.isin(identity, list(extra_no_buy))[None, :]
+    groups, members = _groups(snap, managed, away, values, scale)
+    drag = drag_matrix(
+        [snap.accounts[a] for a in managed], snap.securities, snap.household, settings.location
+    )
+    data = ProblemData(
+        scale=scale,
+        holdings=values[managed] / scale,
+        cash=snap.cash[managed] / scale,
+        flow=snap.flows[managed] / scale,
+        reserve=snap.reserve[managed] / scale,
+        can_buy=can_buy,
+        cost=np.full(len(snap.securities), settings.costs.bps / 1e4),
+        location=drag * settings.location.years,
+        lot_account=remap[snap.lot_account[lots]],
+        lot_security=snap.lot_security[lots],
+        lot_value=value,
+        lot_min=lot_min,
+        lot_max=lot_max,
+        lot_tax=costs.tax[lots],
+        lot_gain=costs.gain[lots],
+        lot_tax_rate=costs.rate[lots],
+        groups=groups,
+        cov=snap.cov,
+        risk_aversion=opt.risk_aversion,
+        drift_penalty=opt.drift_penalty,
+        gain_cap=_cap(snap, scale),
+        tax_cap=None,
+        identity=snap.identity,
+        **_placement(snap, settings, managed, members, values, scale),
+    )
+    return data, managed, lots
+
+
+def _groups(snap: Snapshot, managed, away, values, scale):  # type: ignore[no-untyped-def]
+    """The household group (accounts following the household model) and one per own model."""
+    own = np.array([snap.accounts[a].model_id is not None for a in managed], dtype=bool)
+    members = np.flatnonzero(~own)
+    groups = []
+    post = values.sum(1) + snap.cash + snap.flows
+    if len(members) or len(away):
+        excluded = snap.exclude[managed[members]].all(0) if len(members) else np.zeros(0, bool)
+        excluded = excluded if len(members) else np.zeros(len(snap.securities), dtype=bool)
+        target, tcash = screened_target(snap.household_target, snap.household_target_cash, excluded)
+        share = float(post[managed[members]].sum() + post[away].sum() + snap.household_flow)
+        fixed = values[away].sum(0) / scale
+        fixed_cash = float(snap.cash[away].sum()) / scale
+        groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash))
+    for i in np.flatnonzero(own):
+        a = managed[i]
+        target, tcash = screened_target(
+            snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
+        )
+        zero = np.zeros(len(snap.securities))
+        groups.append(Group(np.array([i]), target, tcash, float(post[a]) / scale, zero, 0.0))
+    return tuple(groups), members
+
+
+def _placement(snap, settings, managed, members, values, scale) -> dict:  # type: ignore[no-untyped-def]
+    """Bounds and costs of placing the household cash request among the household group."""
+    total = snap.household_flow / scale
+    if total == 0:
+        return {}
+    n = len(managed)
+    kinds = [snap.accounts[a].kind for a in managed]
+    in_group = np.isin(np.arange(n), members)
+    if total < 0:
+        room = (values[managed].sum(1) + snap.cash[managed] + snap.flows[managed]) / scale
+        low, high = np.where(in_group, -np.maximum(room, 0), 0.0), np.zeros(n)
+    else:
+        taxable = in_group & np.array([k is AccountKind.TAXABLE for k in kinds])
+        ok = taxable if taxable.any() else in_group
+        low, high = np.zeros(n), np.where(ok, total, 0.0)
+    ordinary = float(snap.household.st_rate)
+    cost = {
+        AccountKind.TAXABLE: 0.0,
+        AccountKind.TAX_DEFERRED: ordinary,
+        AccountKind.TAX_EXEMPT: settings.location.roth_withdrawal_cost,
+    }
+    costs = np.array([cost[k] if total < 0 else 0.0 for k in kinds])
+    return {"placed_total": total, "placed_min": low, "placed_max": high, "placed_cost": costs}
+
+
+def _cap(snap: Snapshot, scale: float) -> float | None:
+    budget = snap.household.gain_budget
+    if budget is None:
+        return None
+    used = snap.realized_st_ytd + snap.realized_lt_ytd
+    return max(float(budget) - used, 0.0) / scale
