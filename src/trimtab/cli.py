@@ -117,6 +117,55 @@ def tax_report(
 
 
 @app.command()
+def frontier(
+    book: Path,
+    account: Annotated[str | None, typer.Option(help="Account to trace")] = None,
+    household: Annotated[str | None, typer.Option(help="Household (with a model) to trace")] = None,
+    as_of: AsOf = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Also write the points as CSV")
+    ] = None,
+) -> None:
+    """The tax/tracking frontier: from "ignore taxes" to "no realized gains"."""
+    from rich.table import Table
+
+    from trimtab.check import load_checked
+    from trimtab.optimize.frontier import frontier as trace
+
+    def body() -> None:
+        b = load_checked(book, as_of=_date(as_of))
+        points = trace(b, account_id=account, household_id=household, as_of=_date(as_of))
+        table = Table(title=f"frontier: {account or household}")
+        for name in (
+            "tax weight",
+            "est tax USD",
+            "net gain USD",
+            "tracking error",
+            "drift",
+            "traded USD",
+        ):
+            table.add_column(name, justify="right")
+        rows = []
+        for p in points:
+            weight = "gains <= 0" if p.tax_weight is None else f"{p.tax_weight:g}"
+            if not p.feasible:
+                table.add_row(weight, "infeasible", "", "", "", "")
+                continue
+            row = [weight, f"{p.est_tax:,.2f}", f"{p.realized_gain:,.2f}",
+                   f"{p.tracking_error:.4%}", f"{p.drift:.4f}", f"{p.traded:,.0f}"]  # fmt: skip
+            table.add_row(*row)
+            rows.append(row)
+        out.print(table)
+        if out_file is not None:
+            from trimtab.files import write_csv
+
+            header = ("tax_weight", "est_tax", "realized_gain", "tracking_error", "drift", "traded")
+            write_csv(out_file, header, ([r.replace(",", "") for r in row] for row in rows))
+
+    _guard(body)
+
+
+@app.command()
 def generate(
     out_dir: Path,
     households: Annotated[int, typer.Option(min=1, help="Number of households")] = 100,
