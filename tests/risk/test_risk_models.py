@@ -1,0 +1,118 @@
+"""Risk models: the class default and the Ledoit-Wolf estimate from price history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trimtab.book import Book
+from trimtab.book.book import PriceHistory
+from trimtab.domain import Security
+from trimtab.risk import class_model, estimated_model, risk_model_for
+from trimtab.risk.model import MIN_DAYS, TRADING_DAYS
+
+CLASSES = ["us_large", "us_small", "intl_developed", "emerging", "us_bond", "tips", "reit",
+           "commodities", "municipal", "some_new_equity_class"]  # fmt: skip
+
+
+def sec(symbol: str, asset_class: str) -> Security:
+    return Security(symbol, Decimal(100), asset_class)
+
+
+def corr(cov: np.ndarray) -> np.ndarray:
+    sd = np.sqrt(np.diag(cov))
+    return cov / np.outer(sd, sd)
+
+
+def is_psd(cov: np.ndarray) -> bool:
+    return bool(np.allclose(cov, cov.T) and np.linalg.eigvalsh(cov).min() >= -1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(CLASSES), min_size=1, max_size=12))
+def test_class_default_is_psd(classes: list[str]) -> None:
+    model = class_model([sec(f"S{i}", c) for i, c in enumerate(classes)])
+    assert model.cov.shape == (len(classes), len(classes))
+    assert is_psd(model.cov)
+    assert np.all(np.diag(model.cov) > 0)
+    assert model.source == "asset_class_default"
+
+
+def test_class_default_same_class_correlated_different_classes_not() -> None:
+    secs = [sec("VTI", "us_large"), sec("ITOT", "us_large"), sec("BND", "us_bond"),
+            sec("AGG", "us_bond"), sec("EFA", "intl_developed"), sec("VNQ", "reit")]  # fmt: skip
+    c = corr(class_model(secs).cov)
+    assert c[0, 1] > 0.95 and c[2, 3] > 0.95
+    for i in range(len(secs)):
+        for j in range(len(secs)):
+            if i != j and secs[i].asset_class != secs[j].asset_class:
+                assert c[i, j] < 0.95
+    assert c[0, 2] < 0.5  # stocks and bonds
+    assert c[0, 4] < c[0, 1]  # another equity class: correlated, less than a same-class fund
+
+
+def simulated_closes(cov_daily: np.ndarray, days: int, seed: int = 42) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rets = rng.multivariate_normal(np.zeros(len(cov_daily)), cov_daily, size=days)
+    return 100 * np.exp(np.vstack([np.zeros(len(cov_daily)), np.cumsum(rets, axis=0)]))
+
+
+TRUE_VOL = np.array([0.18, 0.20, 0.06, 0.25])
+TRUE_CORR = np.array([
+    [1.0, 0.85, 0.0, 0.5],
+    [0.85, 1.0, 0.1, 0.5],
+    [0.0, 0.1, 1.0, 0.2],
+    [0.5, 0.5, 0.2, 1.0],
+])  # fmt: skip
+SECS = [sec("A", "us_large"), sec("B", "us_large"), sec("C", "us_bond"), sec("D", "emerging")]
+
+
+def test_estimate_recovers_a_known_correlation_structure() -> None:
+    cov_annual = TRUE_CORR * np.outer(TRUE_VOL, TRUE_VOL)
+    closes = simulated_closes(cov_annual / TRADING_DAYS, 1_000)
+    dates = np.datetime64("2020-01-01") + np.arange(len(closes))
+    model = estimated_model(SECS, dates, ["A", "B", "C", "D"], closes)
+    assert model.source == "price_history_ledoit_wolf"
+    assert model.shrinkage is not None and 0.0 <= model.shrinkage <= 1.0
+    assert is_psd(model.cov)
+    vols = np.sqrt(np.diag(model.cov))
+    assert np.allclose(vols, TRUE_VOL, rtol=0.1)
+    c = corr(model.cov)
+    off = ~np.eye(4, dtype=bool)
+    assert np.abs(c - TRUE_CORR)[off].max() < 0.15
+    assert c[0, 1] > c[0, 3] > c[0, 2]  # the order of the structure survives
+
+
+def test_estimate_with_rows_out_of_order_and_short_histories() -> None:
+    cov_annual = TRUE_CORR * np.outer(TRUE_VOL, TRUE_VOL)
+    closes = simulated_closes(cov_annual / TRADING_DAYS, 400, seed=7)
+    closes[: len(closes) - MIN_DAYS // 2, 3] = np.nan  # D: too short a history
+    dates = np.datetime64("2021-01-01") + np.arange(len(closes))
+    perm = np.random.default_rng(1).permutation(len(dates))
+    model = estimated_model(SECS, dates[perm], ["A", "B", "C", "D"], closes[perm])
+    in_order = estimated_model(SECS, dates, ["A", "B", "C", "D"], closes)
+    np.testing.assert_allclose(model.cov, in_order.cov)
+    assert is_psd(model.cov)
+    default = class_model(SECS).cov
+    assert model.cov[3, 3] == pytest.approx(default[3, 3])  # D keeps its class default
+    assert np.sqrt(model.cov[2, 2]) == pytest.approx(TRUE_VOL[2], rel=0.15)
+
+
+def test_book_with_price_history_uses_the_estimate() -> None:
+    cov_annual = TRUE_CORR * np.outer(TRUE_VOL, TRUE_VOL)
+    closes = simulated_closes(cov_annual / TRADING_DAYS, 300, seed=3)
+    days = np.datetime64("2022-01-03") + np.arange(len(closes))
+    symbols = np.array(["A", "B", "C", "D"])
+    history = PriceHistory(np.repeat(days, 4), np.tile(symbols, len(days)), closes.reshape(-1))
+    b = Book(tuple(SECS), (), (), (), (), price_history=history)
+    model = risk_model_for(b)
+    assert model.source == "price_history_ledoit_wolf"
+    assert model.symbols == ("A", "B", "C", "D")
+    assert is_psd(model.cov)
+    assert risk_model_for(Book(tuple(SECS), (), (), (), ())).source == "asset_class_default"
+    sub = model.sub(["C", "A"])
+    assert sub[0, 1] == model.cov[2, 0] and sub.shape == (2, 2)
