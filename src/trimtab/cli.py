@@ -11,14 +11,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from trimtab.errors import DataError, TrimtabError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="The embedded store (SQLite default, or any URL).")
 app.add_typer(db_app, name="db")
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
@@ -43,10 +44,10 @@ def _guard(fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except DataError as exc:
-        err.print(f"[red]error:[/] {exc.args[0]}", markup=True, highlight=False)
+        err.print(f"[red]error:[/] {escape(exc.args[0])}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except TrimtabError as exc:
-        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
 
 

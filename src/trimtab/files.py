@@ -11,11 +11,13 @@ from pathlib import Path
 
 
 @contextmanager
-def staged_dir(target: Path) -> Iterator[Path]:
+def staged_dir(target: Path, owned: Iterable[str] = ()) -> Iterator[Path]:
     """Yield a staging folder beside `target`; on success its files replace target's, else vanish.
 
     A new target is published by one rename. An existing one gets each staged file moved in
-    (files of the same name are replaced, others are left alone).
+    (files of the same name are replaced, others are left alone), and the files named in `owned`
+    that were not staged are removed: a book written over an older one must not keep the older
+    one's optional tables.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -25,8 +27,11 @@ def staged_dir(target: Path) -> Iterator[Path]:
         if not target.exists():
             stage.rename(target)
             return
+        staged = {item.name for item in stage.iterdir()}
         for item in stage.iterdir():
             item.replace(target / item.name)
+        for name in set(owned) - staged:
+            (target / name).unlink(missing_ok=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

@@ -39,7 +39,8 @@ def cell(value: object) -> str:
 
 def write_book(book: Book, folder: Path | str) -> None:
     """Write every table (optional ones only when they have rows) into `folder`, all or nothing."""
-    with staged_dir(Path(folder)) as stage:
+    owned = [spec.name for spec in FILES] + [SETTINGS_FILE]
+    with staged_dir(Path(folder), owned) as stage:
         for spec in FILES:
             rows = list(_rows(book, spec))
             if rows or spec.required:
