@@ -15,7 +15,11 @@ from rich.markup import escape
 
 from trimtab.errors import DataError, TrimtabError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="trimtab: automated, tax-aware, household-level portfolio rebalancing.",
+)
 db_app = typer.Typer(no_args_is_help=True, help="The embedded store (SQLite default, or any URL).")
 app.add_typer(db_app, name="db")
 err = Console(stderr=True, soft_wrap=True)
