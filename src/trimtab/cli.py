@@ -43,6 +43,19 @@ def _date(text: str | None) -> date | None:
         raise typer.BadParameter(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
+def _load(book: Path, as_of: str | None) -> Any:
+    """A fully checked book; `--as-of` becomes the book's as-of date for everything after."""
+    import dataclasses
+
+    from trimtab.check import load_checked
+
+    day = _date(as_of)
+    b = load_checked(book, as_of=day)
+    if day is None:
+        return b
+    return dataclasses.replace(b, settings=dataclasses.replace(b.settings, as_of=day))
+
+
 def _guard(fn: Callable[[], Any]) -> Any:
     """Run a command body; a trimtab error prints its message and exits with its code."""
     try:
@@ -83,7 +96,6 @@ def rebalance(
     method: Annotated[str | None, typer.Option(help="Rebalancing method")] = None,
 ) -> None:
     """Propose trades for every account; writes trades, summaries and block orders."""
-    from trimtab.check import load_checked
     from trimtab.rebalance.outputs import write_outputs
     from trimtab.rebalance.run import DEFAULT_METHOD, METHODS, rebalance_book
 
@@ -92,9 +104,9 @@ def rebalance(
         raise typer.BadParameter(f"unknown method {name!r}; one of {', '.join(METHODS)}")
 
     def body() -> None:
-        b = load_checked(book, as_of=_date(as_of))
+        b = _load(book, as_of)
         proposals = _with_progress(len(b.households), "rebalancing", lambda tick: rebalance_book(
-            b, method=name, as_of=_date(as_of), progress=tick))  # fmt: skip
+            b, method=name, progress=tick))  # fmt: skip
         counts = write_outputs(proposals, out_dir)
         _summary(proposals, counts, out_dir)
 
@@ -109,11 +121,10 @@ def tax_report(
     as_of: AsOf = None,
 ) -> None:
     """Realized gains (Form 8949 style), open lots and each household's tax year."""
-    from trimtab.check import load_checked
     from trimtab.tax.report import write_tax_report
 
     def body() -> None:
-        b = load_checked(book, as_of=_date(as_of))
+        b = _load(book, as_of)
         counts = write_tax_report(b, out_dir, year=year)
         for name, n in counts.items():
             out.print(f"{name}: {n} rows")
@@ -134,12 +145,11 @@ def frontier(
     """The tax/tracking frontier: from "ignore taxes" to "no realized gains"."""
     from rich.table import Table
 
-    from trimtab.check import load_checked
     from trimtab.optimize.frontier import frontier as trace
 
     def body() -> None:
-        b = load_checked(book, as_of=_date(as_of))
-        points = trace(b, account_id=account, household_id=household, as_of=_date(as_of))
+        b = _load(book, as_of)
+        points = trace(b, account_id=account, household_id=household)
         table = Table(title=f"frontier: {account or household}")
         for name in (
             "tax weight",
@@ -152,6 +162,10 @@ def frontier(
             table.add_column(name, justify="right")
         rows = []
         for p in points:
+            if p.feasible:
+                rows.append(
+                    [p.tax_weight, p.est_tax, p.realized_gain, p.tracking_error, p.drift, p.traded]
+                )
             weight = "gains <= 0" if p.tax_weight is None else f"{p.tax_weight:g}"
             if not p.feasible:
                 table.add_row(weight, "infeasible", "", "", "", "")
@@ -159,13 +173,12 @@ def frontier(
             row = [weight, f"{p.est_tax:,.2f}", f"{p.realized_gain:,.2f}",
                    f"{p.tracking_error:.4%}", f"{p.drift:.4f}", f"{p.traded:,.0f}"]  # fmt: skip
             table.add_row(*row)
-            rows.append(row)
         out.print(table)
         if out_file is not None:
             from trimtab.files import write_csv
 
             header = ("tax_weight", "est_tax", "realized_gain", "tracking_error", "drift", "traded")
-            write_csv(out_file, header, ([r.replace(",", "") for r in row] for row in rows))
+            write_csv(out_file, header, ([_num(x) for x in row] for row in rows))
 
     _guard(body)
 
@@ -232,6 +245,11 @@ def demo(
     _guard(
         lambda: run_demo(households=households, out_dir=out_dir, db_url=db, seed=seed, console=out)
     )
+
+
+def _num(value: float | None) -> str:
+    """A figure for a CSV: empty for None (the zero-gain point), else 10 significant digits."""
+    return "" if value is None else f"{value:.10g}"
 
 
 def _with_progress(total: int, label: str, work: Callable[[Callable[[int], None]], Any]) -> Any:

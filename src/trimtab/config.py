@@ -230,7 +230,10 @@ def _coerce(value: Any, hint: Any) -> Any:
         if option is float and isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
         if option is date and isinstance(value, str):
-            return date.fromisoformat(value)
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from None
         if option is date and isinstance(value, date):
             return value
         if option in (int, str, bool) and type(value) is option:

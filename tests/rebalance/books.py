@@ -153,7 +153,7 @@ def _recent_trade(
 ) -> Transaction | None:
     """A trade inside the 30-day window: part of `lot` sold, or a buy of some security."""
     day = AS_OF - timedelta(days=draw(st.integers(1, 29)))
-    if draw(st.booleans()) and lot.quantity > 1:
+    if draw(st.booleans()) and lot.quantity >= 2:
         qty = Decimal(draw(st.integers(1, int(lot.quantity) - 1)))
         price = usd(float(lot.unit_cost) * draw(st.sampled_from([0.7, 0.9, 1.2])))
         return Transaction(lot.account_id, day, sec.symbol, Side.SELL, qty, price, lot.lot_id)

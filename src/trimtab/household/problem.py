@@ -15,7 +15,7 @@ import numpy as np
 from trimtab.config import Settings
 from trimtab.household.location import drag_matrix
 from trimtab.names import AccountKind
-from trimtab.optimize.build import LotCosts, buy_list, lot_bounds
+from trimtab.optimize.build import Carry, LotCosts, buy_list, lot_bounds, tax_cap
 from trimtab.optimize.problem import Group, ProblemData
 from trimtab.rebalance.targets import screened_target
 from trimtab.snapshot import Snapshot
@@ -74,7 +74,7 @@ def household_problem(
         risk_aversion=opt.risk_aversion,
         drift_penalty=opt.drift_penalty,
         gain_cap=_cap(snap, scale),
-        tax_cap=None,
+        tax_cap=tax_cap(snap, Carry(), scale),
         identity=snap.identity,
         **_placement(snap, settings, managed, members, values, scale),
     )

@@ -120,7 +120,7 @@ def account_problem(
         risk_aversion=opt.risk_aversion,
         drift_penalty=opt.drift_penalty,
         gain_cap=_gain_cap(snap, carry, scale),
-        tax_cap=_tax_cap(snap, carry, scale),
+        tax_cap=tax_cap(snap, carry, scale),
         identity=snap.identity,
     )
     return data, lots
@@ -176,7 +176,7 @@ def _gain_cap(snap: Snapshot, carry: Carry, scale: float) -> float | None:
     return max(float(budget) - used, 0.0) / scale
 
 
-def _tax_cap(snap: Snapshot, carry: Carry, scale: float) -> float | None:
+def tax_cap(snap: Snapshot, carry: Carry, scale: float) -> float | None:
     budget = snap.household.tax_budget
     if budget is None:
         return None

@@ -55,6 +55,9 @@ def solve_reference(data: ProblemData) -> Solution:
         constraints.append((data.lot_gain * data.lot_tax_rate) @ q <= data.tax_cap)
     problem = cp.Problem(cp.Minimize(tracking + drift + tax + cost + location + moved), constraints)
     problem.solve(solver=cp.CLARABEL)
+    if q.value is None:
+        empty = np.zeros(n_l)
+        return Solution(empty, np.zeros((n_a, n_s)), float("inf"), {}, str(problem.status))
     sells = np.asarray(q.value, dtype=float)
     buys = np.where(data.can_buy, np.asarray(b.value, dtype=float), 0.0)
     placed = None if z is None else np.asarray(z.value, dtype=float)

@@ -2,8 +2,9 @@
 
 Sells round per lot to whole shares (a lot sold almost whole is sold whole, fractional shares
 included); buys round down. Trades under the account's minimum are dropped (forced screen
-sales excepted). Then each account's cash is repaired (buys trimmed, else more sold from the
-cheapest lots) and the household's gain cap is repaired (gain sells trimmed).
+sales excepted). First the household's gain cap is repaired (gain sells trimmed), then each
+account's cash (buys trimmed, else more sold from the lots cheapest in tax); an account whose
+cash could only be kept by breaking the gain cap fails (an exception, never a broken constraint).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def round_solution(
     sell_sh = np.clip(np.where(data.lot_max > 0, sell_sh, 0.0), 0.0, lot_qty)
     step_acct = np.where(fractional, 1e-4, 1.0)[:, None]
     buy_sh = np.floor(buys * data.scale / prices / step_acct + 1e-7) * step_acct
+    sell_sh = _repair_gain(data, sell_sh, lot_price, step_lot)
     failed = []
     for a in range(data.holdings.shape[0]):
         mine = data.lot_account == a
@@ -60,7 +62,10 @@ def round_solution(
         )
         if not ok:
             failed.append(a)
-    sell_sh = _repair_gain(data, sell_sh, lot_price, step_lot)
+    if data.gain_cap is not None:
+        excess = float(sell_sh @ (data.lot_gain * lot_price)) - data.gain_cap * data.scale
+        if excess > 1e-6:  # cash could only be kept by selling gains beyond the budget
+            failed = sorted(set(failed) | set(data.lot_account[sell_sh > 0].tolist()))
     return Rounded(sell_sh, buy_sh, tuple(failed))
 
 

@@ -75,7 +75,7 @@ def _account(snap: Snapshot, a: int, held: np.ndarray, value_after_flow: float, 
     wanted[wanted * prices < max(snap.min_trade[a], 1e-9)] = 0.0
     budget = cash - snap.reserve[a]
     cost = float(wanted @ prices)
-    if cost > budget:
+    if cost > max(budget, 0.0):
         wanted = np.floor(wanted * max(budget, 0) / cost / step) * step
     return sells, wanted, tuple(problems)
 

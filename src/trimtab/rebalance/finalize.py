@@ -109,7 +109,8 @@ def _account_result(snap, d, a, trades, settings) -> AccountResult:  # type: ign
     st = sum((t.realized_gain for t in mine if t.term is Term.SHORT), _ZERO)
     lt = sum((t.realized_gain for t in mine if t.term is Term.LONG), _ZERO)
     hh = snap.household
-    est_tax = cents(st * hh.st_rate + lt * hh.lt_rate)
+    niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else _ZERO
+    est_tax = cents(st * (hh.st_rate + niit) + lt * (hh.lt_rate + niit))
     traded = sold + bought
     est_cost = cents(traded * Decimal(repr(settings.costs.bps)) / 10000)
     reasons = d.exceptions.get(a, ())

@@ -18,19 +18,41 @@ from trimtab.rebalance.proposal import Proposal
 from trimtab.tax.ledger import replay
 
 
-def as_transactions(proposals: Sequence[Proposal], on: date) -> list[Transaction]:
-    """The proposed trades as book transactions on `on` (sells name their lots)."""
+def as_transactions(
+    proposals: Sequence[Proposal], on: date, roots: dict[str, str] | None = None
+) -> list[Transaction]:
+    """The proposed trades as book transactions on `on` (sells name their lots).
+
+    `roots` maps the id of a wash-sale part (`ID.w1`) to the lot it was split from: a split made
+    by a loss sale on `on` itself happens at the end of that day in the replay, so the sell names
+    the original lot, which the replay relieves first.
+    """
+    roots = roots or {}
     out = []
     for p in proposals:
         for n, t in enumerate(p.trades):
-            lot_id = t.lot_id if t.side is Side.SELL else f"proposed.{p.household_id}.{n}"
+            if t.side is Side.SELL:
+                lot_id = roots.get(t.lot_id or "", t.lot_id)
+            else:
+                lot_id = f"proposed.{p.household_id}.{n}"
             out.append(Transaction(t.account_id, on, t.symbol, t.side, t.quantity, t.price, lot_id))
     return out
 
 
 def apply_proposals(book: Book, proposals: Sequence[Proposal], on: date) -> Book:
     """The book with the proposals' trades appended to its history."""
-    extra = tuple(as_transactions(proposals, on))
+    households = [p.household_id for p in proposals]
+    ledger = replay(book, households)
+    earlier = dataclasses.replace(
+        book, transactions=tuple(t for t in book.transactions if t.date < on)
+    )
+    existing = {lot.lot_id for lot in replay(earlier, households).open_lots}
+    roots = {
+        lot.lot_id: ledger.origin(lot).root
+        for lot in ledger.open_lots
+        if lot.lot_id not in existing and ledger.origin(lot).root != lot.lot_id
+    }
+    extra = tuple(as_transactions(proposals, on, roots))
     return dataclasses.replace(book, transactions=book.transactions + extra)
 
 

@@ -213,10 +213,14 @@ class HouseholdReplay:
         return out
 
     def _named(self, t: Transaction, lots: list[Held]) -> list[tuple[Held, Decimal]] | None:
-        """Specific identification: the lot the sell names (and any wash-sale splits of it)."""
-        parts = sorted(
-            (h for h in lots if h.root == t.lot_id), key=lambda h: (h.acquired, h.lot_id)
+        """Specific identification: the lot the sell names. A name of a wash-sale part (`ID.w1`)
+        takes that part; the original id takes that lot first, then its parts."""
+        exact = [h for h in lots if h.lot_id == t.lot_id]
+        rest = sorted(
+            (h for h in lots if h.root == t.lot_id and h.lot_id != t.lot_id),
+            key=lambda h: (h.acquired, h.lot_id),
         )
+        parts = exact + rest
         if not parts:
             when = self.closed.get(t.lot_id or "")
             why = f"was closed on {when}" if when else f"is not open in {t.account_id} on {t.date}"

@@ -35,7 +35,8 @@ def replay(book: Book, households: Iterable[str] | None = None) -> Ledger:
     lots = _by_household(book.lots, household_of, "lots.csv", problems)
     txns = _by_household(_with_lot_ids(book), household_of, "transactions.csv", problems)
     identity = {s.symbol: s.identity for s in book.securities}
-    taken = {lot.lot_id for lot in book.lots} | {t.lot_id for t in book.transactions if t.lot_id}
+    buys = (t for t in book.transactions if t.lot_id and t.side is Side.BUY)
+    taken = {lot.lot_id for lot in book.lots} | {t.lot_id for t in buys}
     open_lots: list[Lot] = []
     origins: dict[str, LotOrigin] = {}
     dispositions: list[Disposition] = []
@@ -89,7 +90,8 @@ def _by_household(
 
 def _with_lot_ids(book: Book) -> list[Transaction]:
     """Transactions with every buy carrying the id of the lot it opens (made up when absent)."""
-    taken = {lot.lot_id for lot in book.lots} | {t.lot_id for t in book.transactions if t.lot_id}
+    buys = (t for t in book.transactions if t.lot_id and t.side is Side.BUY)
+    taken = {lot.lot_id for lot in book.lots} | {t.lot_id for t in buys}
     out = []
     for t in sorted(book.transactions, key=_fill_order):
         if t.side is Side.BUY and not t.lot_id:
