@@ -68,6 +68,10 @@ class OptimizerSettings:
     substitute_min_correlation: float = 0.90
     """An account buys its model's securities and, as substitutes, securities of the same asset
     class whose return correlation with one of them is at least this."""
+    substitute_credit: float = 0.8
+    """Share of the drift penalty waived for holding a close substitute (same class, correlation
+    at least substitute_min_correlation) in place of a model security: harvesting keeps exposure
+    through substitutes; the reported drift still counts them."""
     household: bool = True
     """Manage a household with a model_id as one portfolio (False: account by account)."""
 

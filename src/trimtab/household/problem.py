@@ -15,7 +15,7 @@ import numpy as np
 from trimtab.config import Settings
 from trimtab.household.location import drag_matrix
 from trimtab.names import AccountKind
-from trimtab.optimize.build import Carry, LotCosts, buy_list, lot_bounds, tax_cap
+from trimtab.optimize.build import Carry, LotCosts, buy_list, lot_bounds, sleeves, tax_cap
 from trimtab.optimize.problem import Group, ProblemData
 from trimtab.rebalance.targets import screened_target
 from trimtab.snapshot import Snapshot
@@ -76,6 +76,8 @@ def household_problem(
         gain_cap=_cap(snap, scale),
         tax_cap=tax_cap(snap, Carry(), scale),
         identity=snap.identity,
+        sleeve=sleeves(snap, opt.substitute_min_correlation),
+        substitute_credit=opt.substitute_credit,
         **_placement(snap, settings, managed, members, values, scale),
     )
     return data, managed, lots

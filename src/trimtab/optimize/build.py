@@ -122,8 +122,29 @@ def account_problem(
         gain_cap=_gain_cap(snap, carry, scale),
         tax_cap=tax_cap(snap, carry, scale),
         identity=snap.identity,
+        sleeve=sleeves(snap, opt.substitute_min_correlation),
+        substitute_credit=opt.substitute_credit,
     )
     return data, lots
+
+
+def sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:
+    """Groups of close substitutes: same asset class and return correlation at least `min_corr`,
+    joined transitively (wash identities always share a group). An integer per security."""
+    n = len(snap.securities)
+    sd = np.sqrt(np.maximum(np.diag(snap.cov), 1e-18))
+    corr = snap.cov / np.outer(sd, sd)
+    classes = np.array([s.asset_class for s in snap.securities])
+    close = ((corr >= min_corr) & (classes[:, None] == classes[None, :])) | (
+        snap.identity[:, None] == snap.identity[None, :]
+    )
+    label = np.arange(n)
+    for _ in range(n):
+        new = np.where(close, label[None, :], n).min(axis=1)
+        if np.array_equal(new, label):
+            break
+        label = new
+    return np.unique(label, return_inverse=True)[1].astype(np.int64)
 
 
 def buy_list(snap: Snapshot, a: int, min_corr: float) -> np.ndarray:

@@ -39,7 +39,8 @@ class ProblemData:
     `can_buy` (A, S); `cost[s]` cost per unit traded; `location[a, s]` yearly tax drag per unit
     held (asset location). `gain_cap`/`tax_cap`: the most net realized gain / tax allowed (None:
     no cap). `cov` is the annual covariance (S, S). `identity[s]` numbers wash identities: drift
-    counts substantially identical securities as one holding. `placed_total` is a household
+    counts substantially identical securities as one holding; `sleeve[s]` numbers groups of close
+    substitutes, credited by `substitute_credit` (see `drift_pools`). `placed_total` is a household
     cash request the solve spreads over the accounts (z[a] within `placed_min`/`placed_max`,
     summing to it), each USD withdrawn costing `placed_cost[a]` (income tax on a distribution).
     """
@@ -67,6 +68,8 @@ class ProblemData:
     gain_cap: float | None
     tax_cap: float | None
     identity: np.ndarray
+    sleeve: np.ndarray | None = None
+    substitute_credit: float = 0.0
     placed_total: float = 0.0
     placed_min: np.ndarray | None = None
     placed_max: np.ndarray | None = None
@@ -84,6 +87,19 @@ class ProblemData:
     @property
     def n_identities(self) -> int:
         return int(self.identity.max(initial=-1)) + 1
+
+    def drift_pools(self) -> list[tuple[np.ndarray, int, float]]:
+        """(pool of each security, number of pools, weight) for the drift term's L1 parts.
+
+        Wash identities always pool; with `sleeve`, a share `substitute_credit` of the drift is
+        measured with close substitutes pooled too, so a fund held in place of the model's costs
+        only the rest.
+        """
+        theta = self.substitute_credit if self.sleeve is not None else 0.0
+        pools = [(self.identity, self.n_identities, 1.0 - theta)]
+        if theta > 0 and self.sleeve is not None:
+            pools.append((self.sleeve, int(self.sleeve.max(initial=-1)) + 1, theta))
+        return pools
 
     def buy_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """(account, security) index pairs where a buy variable exists."""
@@ -126,8 +142,10 @@ def objective_terms(data: ProblemData, sells, buys, placed=None) -> dict[str, fl
         w = (holdings[g.accounts].sum(0) + g.fixed) / g.share - g.target
         wc = (cash[g.accounts].sum() + g.fixed_cash) / g.share - g.target_cash
         tracking += g.share * data.risk_aversion * float(w @ data.cov @ w)
-        gap = np.bincount(data.identity, weights=w, minlength=data.n_identities)
-        drift += g.share * data.drift_penalty * 0.5 * (float(np.abs(gap).sum()) + abs(wc))
+        l1 = abs(wc)
+        for pool, size, weight in data.drift_pools():
+            l1 += weight * float(np.abs(np.bincount(pool, weights=w, minlength=size)).sum())
+        drift += g.share * data.drift_penalty * 0.5 * l1
     traded = float(data.cost @ buys.sum(0))
     traded += float(data.cost[data.lot_security] @ sells)
     return {

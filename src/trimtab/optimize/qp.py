@@ -58,7 +58,8 @@ def solve(data: ProblemData) -> Solution:
     n_b, n_g = len(ba), len(data.groups)
     o_b, o_y = n_l, n_l + n_b
     o_yc = o_y + n_g * n_s
-    n_k = data.n_identities
+    pools = data.drift_pools()
+    n_k = sum(size for _, size, _ in pools)
     o_u = o_yc + n_g
     o_uc = o_u + n_g * n_k
     o_z = o_uc + n_g
@@ -89,12 +90,17 @@ def solve(data: ProblemData) -> Solution:
             np.concatenate([[g.share], -np.ones(len(lots)), np.ones(len(buys)), -np.ones(len(zs))]),
             cash - g.share * g.target_cash,
         )
-        us = o_u + k * n_k + np.arange(n_k)
+        start = o_u + k * n_k
+        for pool, size, weight in pools:
+            us = start + np.arange(size)
+            for sign in (1.0, -1.0):
+                ineq.add(np.r_[pool, np.arange(size)], np.r_[ys, us],
+                         np.r_[np.full(n_s, sign), -np.ones(size)], np.zeros(size))  # fmt: skip
+            c[us] = g.share * data.drift_penalty * 0.5 * weight
+            start += size
         for sign in (1.0, -1.0):
-            ineq.add(np.r_[data.identity, np.arange(n_k)], np.r_[ys, us],
-                     np.r_[np.full(n_s, sign), -np.ones(n_k)], np.zeros(n_k))  # fmt: skip
             ineq.add([0, 0], [o_yc + k, o_uc + k], [sign, -1.0], 0.0)
-        c[us] = c[o_uc + k] = g.share * data.drift_penalty * 0.5
+        c[o_uc + k] = g.share * data.drift_penalty * 0.5
         p_blocks.append((ys, 2 * data.risk_aversion * g.share * data.cov))
     _account_rows(data, ineq, ba, o_b, o_z if n_z else None)
     _bound_rows(data, ineq, n_l, n_b, o_b)

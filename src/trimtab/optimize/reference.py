@@ -28,14 +28,18 @@ def solve_reference(data: ProblemData) -> Solution:
         cash = cash + z
     tracking, drift = 0, 0
     sqrt_cov = _sqrt_psd(data.cov)
-    pool = np.zeros((data.n_identities, n_s))
-    pool[data.identity, np.arange(n_s)] = 1.0
+    pools = []
+    for index, size, weight in data.drift_pools():
+        matrix = np.zeros((size, n_s))
+        matrix[index, np.arange(n_s)] = 1.0
+        pools.append((matrix, weight))
     for g in data.groups:
         rows = list(g.accounts)
         w = (cp.sum(holdings[rows, :], axis=0) + g.fixed) / g.share - g.target
         wc = (cp.sum(cash[rows]) + g.fixed_cash) / g.share - g.target_cash
         tracking += g.share * data.risk_aversion * cp.sum_squares(sqrt_cov @ w)
-        drift += g.share * data.drift_penalty * 0.5 * (cp.norm1(pool @ w) + cp.abs(wc))
+        l1 = cp.abs(wc) + sum(weight * cp.norm1(matrix @ w) for matrix, weight in pools)
+        drift += g.share * data.drift_penalty * 0.5 * l1
     tax = data.lot_tax @ q
     cost = cp.sum(b @ data.cost) + data.cost[data.lot_security] @ q
     location = cp.sum(cp.multiply(data.location, holdings))

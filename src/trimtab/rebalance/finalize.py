@@ -10,6 +10,7 @@ from trimtab.config import Settings
 from trimtab.household.location import drag_matrix, location_score
 from trimtab.money import cents
 from trimtab.names import AccountKind, Side, Status, Term
+from trimtab.optimize.build import sleeves
 from trimtab.rebalance.decision import Decision
 from trimtab.rebalance.metrics import drift, household_target
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal, Trade
@@ -116,7 +117,10 @@ def _account_result(snap, d, a, trades, settings) -> AccountResult:  # type: ign
     reasons = d.exceptions.get(a, ())
     status = Status.EXCEPTION if reasons else (Status.TRADE if mine else Status.NO_TRADE)
     target, tcash = snap.targets[a], float(snap.target_cash[a])
+    sleeve = sleeves(snap, settings.optimizer.substitute_min_correlation)
     return AccountResult(
+        equiv_drift_before=drift(held * snap.prices, float(account.cash), target, tcash, sleeve),
+        equiv_drift_after=drift(after * snap.prices, float(cash_after), target, tcash, sleeve),
         account_id=account.account_id,
         household_id=account.household_id,
         value=value,

@@ -20,7 +20,7 @@ TRADE_COLUMNS = (
 ACCOUNT_COLUMNS = (
     "account_id", "household_id", "value", "cash_before", "cash_after", "drift_before",
     "drift_after", "realized_st", "realized_lt", "est_tax", "est_cost", "turnover", "objective",
-    "objective_terms", "status", "exception_reasons",
+    "objective_terms", "status", "exception_reasons", "equiv_drift_before", "equiv_drift_after",
 )  # fmt: skip
 HOUSEHOLD_COLUMNS = (
     "household_id", "value", "drift_before", "drift_after", "location_score_before",
@@ -67,7 +67,8 @@ def _accounts(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
                 cell(r.realized_st), cell(r.realized_lt), cell(r.est_tax), cell(r.est_cost),
                 ratio(r.turnover), "" if r.objective is None else f"{r.objective:.8g}",
                 json.dumps(terms, sort_keys=True) if terms else "", r.status.value,
-                "; ".join(r.exception_reasons),
+                "; ".join(r.exception_reasons), ratio(r.equiv_drift_before),
+                ratio(r.equiv_drift_after),
             ]  # fmt: skip
 
 

@@ -46,7 +46,11 @@ class Trade:
 
 @dataclass(frozen=True, slots=True)
 class AccountResult:
-    """An account's outcome. Drift and turnover are fractions; money is USD (cents)."""
+    """An account's outcome. Drift and turnover are fractions; money is USD (cents).
+
+    `equiv_drift_*` is drift with close substitutes pooled with the model security they stand in
+    for (same asset class, correlation at least `optimizer.substitute_min_correlation`).
+    """
 
     account_id: str
     household_id: str
@@ -64,6 +68,8 @@ class AccountResult:
     objective: float | None = None
     objective_terms: dict[str, float] = field(default_factory=dict)
     exception_reasons: tuple[str, ...] = ()
+    equiv_drift_before: float = float("nan")
+    equiv_drift_after: float = float("nan")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ def figures(proposals: Sequence[Proposal]) -> dict[str, float]:
     before = np.array([r.drift_before for r in accounts], dtype=float)
     after = np.array([r.drift_after for r in accounts], dtype=float)
     zero = Decimal(0)
+    eq_before = np.array([r.equiv_drift_before for r in accounts], dtype=float)
+    eq_after = np.array([r.equiv_drift_after for r in accounts], dtype=float)
     hh_before = np.array([p.household.drift_before for p in proposals], dtype=float)
     hh_after = np.array([p.household.drift_after for p in proposals], dtype=float)
     return {
@@ -37,6 +39,8 @@ def figures(proposals: Sequence[Proposal]) -> dict[str, float]:
         "est_tax_usd": float(sum((r.est_tax for r in accounts), zero)),
         "mean_drift_before": float(np.nanmean(before)) if len(before) else 0.0,
         "mean_drift_after": float(np.nanmean(after)) if len(after) else 0.0,
+        "equiv_drift_before": float(np.nanmean(eq_before)) if len(eq_before) else 0.0,
+        "equiv_drift_after": float(np.nanmean(eq_after)) if len(eq_after) else 0.0,
         "household_drift_before": float(np.nanmean(hh_before)) if len(hh_before) else 0.0,
         "household_drift_after": float(np.nanmean(hh_after)) if len(hh_after) else 0.0,
         "tax_drag_before_usd": float(sum((p.household.tax_drag_before for p in proposals), zero)),
