@@ -7,8 +7,9 @@ Runs three configurations on one generated sample book: the tax-blind `baseline`
 account by account (`optimizer.household=false`), and the optimizer with households that have a
 model managed as one portfolio. Prints, per configuration: mean account drift (the spec's, wash
 identities pooled), the same with close substitutes pooled ("equiv"), mean household drift,
-realized short- and long-term gains (USD, taxable accounts), estimated tax, losses the trades would disallow as wash sales (replayed through the tax engine), the estimated
-yearly tax drag of where assets are held (USD), traded value, exceptions and seconds.
+realized short- and long-term gains (USD, taxable accounts), estimated tax, losses the trades
+would disallow as wash sales (replayed through the tax engine), the estimated yearly tax drag of
+where assets are held (USD), traded value, exceptions and seconds.
 """
 
 from __future__ import annotations
