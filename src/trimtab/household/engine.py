@@ -11,12 +11,10 @@ from trimtab.optimize.build import LotCosts, lot_costs
 from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
-from trimtab.optimize.qp import solve
 from trimtab.optimize.rounding import round_solution
+from trimtab.optimize.washsafe import solve_wash_safe
 from trimtab.rebalance.decision import Decision
 from trimtab.snapshot import Snapshot
-
-MAX_CONFLICT_ROUNDS = 3
 
 
 def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
@@ -25,7 +23,9 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
     decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), snap.flows.copy())
     costs = lot_costs(snap, settings)
     try:
-        data, managed, lots, solution = _solve_wash_safe(snap, settings, costs)
+        data, lots, managed, solution = solve_wash_safe(
+            snap, costs, _builder(snap, settings, costs)
+        )
     except InfeasibleError:
         data, managed, _ = household_problem(snap, settings, costs)
         reason = "infeasible: " + "; ".join(binding_constraints(data))
@@ -69,44 +69,14 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
     return decision
 
 
-def _solve_wash_safe(snap: Snapshot, settings: Settings, costs: LotCosts):  # type: ignore[no-untyped-def]
-    """Solve; an identity both sold at a loss and bought anywhere in the household is settled by
-    forbidding one side, whichever leaves the better objective."""
-    no_buy: frozenset[str] = frozenset()
-    no_loss: frozenset[str] = frozenset()
-    for _ in range(MAX_CONFLICT_ROUNDS):
+def _builder(snap: Snapshot, settings: Settings, costs: LotCosts):  # type: ignore[no-untyped-def]
+    def build(no_buy: frozenset[str], no_loss: frozenset[str]):  # type: ignore[no-untyped-def]
         data, managed, lots = household_problem(
             snap, settings, costs, extra_no_buy=no_buy, extra_no_loss=no_loss
         )
-        solution = solve(data)
-        clash = _clashes(snap, data, lots, solution, costs)
-        if not clash:
-            return data, managed, lots, solution
-        options = []
-        for nb, nl in ((no_buy | clash, no_loss), (no_buy, no_loss | clash)):
-            try:
-                trial, _, _ = household_problem(
-                    snap, settings, costs, extra_no_buy=nb, extra_no_loss=nl
-                )
-                options.append((solve(trial).objective, nb, nl))
-            except InfeasibleError:
-                continue
-        if not options:
-            raise InfeasibleError("wash-sale rules leave no feasible trades")
-        _, no_buy, no_loss = min(options, key=lambda o: o[0])
-    both = no_buy | no_loss
-    data, managed, lots = household_problem(
-        snap, settings, costs, extra_no_buy=both, extra_no_loss=both
-    )
-    return data, managed, lots, solve(data)
+        return data, lots, managed
 
-
-def _clashes(snap, data: ProblemData, lots, solution: Solution, costs: LotCosts) -> frozenset[str]:  # type: ignore[no-untyped-def]
-    identity = np.array([s.identity for s in snap.securities])
-    loss_sold = lots[(solution.sells > 1e-7) & costs.loss[lots]]
-    sold = set(identity[snap.lot_security[loss_sold]])
-    bought = set(identity[np.flatnonzero((solution.buys > 1e-7).any(axis=0))])
-    return frozenset(sold & bought)
+    return build
 
 
 def _placed_usd(data: ProblemData, solution: Solution) -> np.ndarray | None:

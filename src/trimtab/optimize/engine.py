@@ -15,14 +15,13 @@ from trimtab.names import AccountKind
 from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
 from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import trade_reasons
-from trimtab.optimize.problem import ProblemData, Solution, objective_terms
-from trimtab.optimize.qp import solve
+from trimtab.optimize.problem import ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
+from trimtab.optimize.washsafe import solve_wash_safe
 from trimtab.rebalance.baseline import split_pro_rata
 from trimtab.rebalance.decision import Decision
 from trimtab.snapshot import Snapshot
 
-MAX_CONFLICT_ROUNDS = 3
 ROUNDING_FAILED = "rounding to whole shares cannot keep cash at the reserve"
 
 
@@ -52,7 +51,9 @@ def _order(snap: Snapshot) -> list[int]:
 
 def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: ignore[no-untyped-def]
     try:
-        data, lots, solution = _solve_without_wash(snap, a, flow, settings, costs, carry)
+        data, lots, _, solution = solve_wash_safe(
+            snap, costs, _builder(snap, a, flow, settings, costs, carry)
+        )
     except InfeasibleError:
         data, _ = account_problem(snap, a, flow, settings, costs, carry)
         decision.exceptions[a] = ("infeasible: " + "; ".join(binding_constraints(data)),)
@@ -86,45 +87,14 @@ def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: 
         decision.exceptions[a] = conflicts
 
 
-def _solve_without_wash(snap, a, flow, settings, costs, carry):  # type: ignore[no-untyped-def]
-    """Solve; where the answer both sells at a loss and buys one identity, forbid one side.
+def _builder(snap, a, flow, settings, costs, carry):  # type: ignore[no-untyped-def]
+    def build(no_buy: frozenset[str], no_loss: frozenset[str]):  # type: ignore[no-untyped-def]
+        data, lots = account_problem(
+            snap, a, flow, settings, costs, carry, extra_no_buy=no_buy, extra_no_loss=no_loss
+        )
+        return data, lots, None
 
-    Each conflicting identity is resolved both ways (no buy: harvest and buy a substitute; no
-    loss sale: keep it) and the better objective wins; a few rounds settle nested conflicts.
-    """
-    no_buy: frozenset[str] = frozenset()
-    no_loss: frozenset[str] = frozenset()
-    for _ in range(MAX_CONFLICT_ROUNDS):
-        data, lots = account_problem(snap, a, flow, settings, costs, carry,
-                                     extra_no_buy=no_buy, extra_no_loss=no_loss)  # fmt: skip
-        solution = solve(data)
-        clash = _clashes(snap, data, lots, solution, costs)
-        if not clash:
-            return data, lots, solution
-        options = []
-        for nb, nl in ((no_buy | clash, no_loss), (no_buy, no_loss | clash)):
-            try:
-                d, _ = account_problem(snap, a, flow, settings, costs, carry,
-                                        extra_no_buy=nb, extra_no_loss=nl)  # fmt: skip
-                options.append((solve(d).objective, nb, nl))
-            except InfeasibleError:
-                continue
-        if not options:
-            raise InfeasibleError("wash-sale rules leave no feasible trades")
-        _, no_buy, no_loss = min(options, key=lambda o: o[0])
-    both = no_buy | no_loss
-    data, lots = account_problem(
-        snap, a, flow, settings, costs, carry, extra_no_buy=both, extra_no_loss=both
-    )
-    return data, lots, solve(data)
-
-
-def _clashes(snap, data, lots, solution: Solution, costs: LotCosts) -> frozenset[str]:  # type: ignore[no-untyped-def]
-    identity = np.array([s.identity for s in snap.securities])
-    loss_sold = lots[(solution.sells > 1e-7) & costs.loss[lots]]
-    sold_ids = set(identity[snap.lot_security[loss_sold]])
-    bought_ids = set(identity[np.flatnonzero(solution.buys[0] > 1e-7)])
-    return frozenset(sold_ids & bought_ids)
+    return build
 
 
 def _fractions(data: ProblemData, sells, buys, prices):  # type: ignore[no-untyped-def]

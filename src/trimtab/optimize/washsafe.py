@@ -1,0 +1,63 @@
+"""Solving without creating a wash sale inside the proposal.
+
+"Never sell an identity at a loss and buy it anywhere in the household in the same proposal" is
+not convex. A solve that does both for some identities is settled by forbidding one side of
+each: no buy (the loss is harvested, a substitute bought) or no loss sale (the lots are kept).
+Both are solved and the better objective wins; a few rounds settle conflicts the fix uncovers,
+then both sides are forbidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from trimtab.errors import InfeasibleError
+from trimtab.optimize.build import LotCosts
+from trimtab.optimize.problem import ProblemData, Solution
+from trimtab.optimize.qp import solve
+from trimtab.snapshot import Snapshot
+
+MAX_CONFLICT_ROUNDS = 3
+
+Build = Callable[[frozenset[str], frozenset[str]], tuple[ProblemData, np.ndarray, Any]]
+"""(identities not to buy, not to sell at a loss) -> (data, snapshot lot indices, extra)."""
+
+
+def solve_wash_safe(
+    snap: Snapshot, costs: LotCosts, build: Build
+) -> tuple[ProblemData, np.ndarray, Any, Solution]:
+    """The solution of the problem `build` makes, with no identity both loss-sold and bought."""
+    no_buy: frozenset[str] = frozenset()
+    no_loss: frozenset[str] = frozenset()
+    for _ in range(MAX_CONFLICT_ROUNDS):
+        data, lots, extra = build(no_buy, no_loss)
+        solution = solve(data)
+        clash = clashes(snap, lots, solution, costs)
+        if not clash:
+            return data, lots, extra, solution
+        options = []
+        for nb, nl in ((no_buy | clash, no_loss), (no_buy, no_loss | clash)):
+            try:
+                options.append((solve(build(nb, nl)[0]).objective, nb, nl))
+            except InfeasibleError:
+                continue
+        if not options:
+            raise InfeasibleError("wash-sale rules leave no feasible trades")
+        _, no_buy, no_loss = min(options, key=lambda o: o[0])
+    both = no_buy | no_loss
+    data, lots, extra = build(both, both)
+    return data, lots, extra, solve(data)
+
+
+def clashes(
+    snap: Snapshot, lots: np.ndarray, solution: Solution, costs: LotCosts
+) -> frozenset[str]:
+    """Identities the solution both sells at a loss and buys (in any account of the problem)."""
+    identity = np.array([s.identity for s in snap.securities])
+    loss_sold = lots[(solution.sells > 1e-7) & costs.loss[lots]]
+    sold = set(identity[snap.lot_security[loss_sold]])
+    bought = set(identity[np.flatnonzero((solution.buys > 1e-7).any(axis=0))])
+    return frozenset(sold & bought)
