@@ -50,6 +50,7 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
         terms = objective_terms(data, sells * 0, buys_f * 0, placed_f)
     decision.lot_sells[lots] = sells
     decision.buys[managed] = buys
+    decision.flows[managed] = np.round(data.flow * data.scale, 2)  # a request split by value
     if placed is not None:
         decision.flows[managed] += placed
     for i, a in enumerate(managed):

@@ -17,6 +17,7 @@ from trimtab.household.location import drag_matrix
 from trimtab.names import AccountKind
 from trimtab.optimize.build import Carry, LotCosts, buy_list, lot_bounds, sleeves, tax_cap
 from trimtab.optimize.problem import Group, ProblemData
+from trimtab.rebalance.baseline import split_pro_rata
 from trimtab.rebalance.targets import screened_target
 from trimtab.snapshot import Snapshot
 
@@ -48,7 +49,12 @@ def household_problem(
     can_buy = np.array([buy_list(snap, int(a), opt.substitute_min_correlation) for a in managed])
     can_buy &= ~(snap.no_buy[managed] | snap.exclude[managed] | snap.wash_no_buy[None, :])
     can_buy &= ~np.isin(identity, list(extra_no_buy))[None, :]
+    flows = snap.flows.copy()
     groups, members = _groups(snap, managed, away, values, scale)
+    if snap.household_flow and len(members) == 0:  # no account follows the household model:
+        post = values.sum(1) + snap.cash + snap.flows  # split the request by value, as accounts do
+        flows += split_pro_rata(snap.household_flow, post, snap.managed)
+        groups, members = _groups(snap, managed, away, values, scale, flows)
     drag = drag_matrix(
         [snap.accounts[a] for a in managed], snap.securities, snap.household, settings.location
     )
@@ -56,7 +62,7 @@ def household_problem(
         scale=scale,
         holdings=values[managed] / scale,
         cash=snap.cash[managed] / scale,
-        flow=snap.flows[managed] / scale,
+        flow=flows[managed] / scale,
         reserve=snap.reserve[managed] / scale,
         can_buy=can_buy,
         cost=np.full(len(snap.securities), settings.costs.bps / 1e4),
@@ -78,22 +84,29 @@ def household_problem(
         identity=snap.identity,
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
-        **_placement(snap, settings, managed, members, values, scale),
+        account_ids=tuple(snap.accounts[a].account_id for a in managed),
+        **_placement(snap, settings, managed, members, values, scale, flows),
     )
     return data, managed, lots
 
 
-def _groups(snap: Snapshot, managed, away, values, scale):  # type: ignore[no-untyped-def]
-    """The household group (accounts following the household model) and one per own model."""
+def _groups(snap: Snapshot, managed, away, values, scale, flows=None):  # type: ignore[no-untyped-def]
+    """The household group (accounts following the household model) and one per own model.
+
+    `flows` (USD per account) default to the account-scoped requests; when the household request
+    has been split over the accounts it includes their shares.
+    """
+    flows = snap.flows if flows is None else flows
     own = np.array([snap.accounts[a].model_id is not None for a in managed], dtype=bool)
     members = np.flatnonzero(~own)
     groups = []
-    post = values.sum(1) + snap.cash + snap.flows
+    post = values.sum(1) + snap.cash + flows
+    placed = snap.household_flow if np.allclose(flows, snap.flows) else 0.0
     if len(members) or len(away):
         excluded = snap.exclude[managed[members]].all(0) if len(members) else np.zeros(0, bool)
         excluded = excluded if len(members) else np.zeros(len(snap.securities), dtype=bool)
         target, tcash = screened_target(snap.household_target, snap.household_target_cash, excluded)
-        share = float(post[managed[members]].sum() + post[away].sum() + snap.household_flow)
+        share = float(post[managed[members]].sum() + post[away].sum() + placed)
         fixed = values[away].sum(0) / scale
         fixed_cash = float(snap.cash[away].sum()) / scale
         groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash))
@@ -107,16 +120,16 @@ def _groups(snap: Snapshot, managed, away, values, scale):  # type: ignore[no-un
     return tuple(groups), members
 
 
-def _placement(snap, settings, managed, members, values, scale) -> dict:  # type: ignore[no-untyped-def]
+def _placement(snap, settings, managed, members, values, scale, flows) -> dict:  # type: ignore[no-untyped-def]
     """Bounds and costs of placing the household cash request among the household group."""
     total = snap.household_flow / scale
-    if total == 0:
+    if total == 0 or not np.allclose(flows, snap.flows):  # none, or already split by value
         return {}
     n = len(managed)
     kinds = [snap.accounts[a].kind for a in managed]
     in_group = np.isin(np.arange(n), members)
     if total < 0:
-        room = (values[managed].sum(1) + snap.cash[managed] + snap.flows[managed]) / scale
+        room = (values[managed].sum(1) + snap.cash[managed] + flows[managed]) / scale
         low, high = np.where(in_group, -np.maximum(room, 0), 0.0), np.zeros(n)
     else:
         taxable = in_group & np.array([k is AccountKind.TAXABLE for k in kinds])

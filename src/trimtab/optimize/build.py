@@ -124,6 +124,7 @@ def account_problem(
         identity=snap.identity,
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
+        account_ids=(snap.accounts[a].account_id,),
     )
     return data, lots
 

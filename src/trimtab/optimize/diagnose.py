@@ -44,6 +44,18 @@ def _explain(name: str, data: ProblemData) -> str:
         return f"gain_budget: the cash request needs gains beyond the remaining budget ({cap})"
     if name == "screens":
         return "screens: excluded holdings cannot be sold as required"
-    need = float((data.reserve - data.cash - data.flow).sum()) * usd
-    can = float(data.lot_max.sum()) * usd
-    return f"cash: {need:,.2f} USD must be raised but only {can:,.2f} USD may be sold"
+    sellable = np.bincount(data.lot_account, weights=data.lot_max, minlength=len(data.cash))
+    short = data.reserve - data.cash - data.flow
+    parts = []
+    for a in np.flatnonzero(short > sellable + 1e-12):
+        name = data.account_ids[a] if a < len(data.account_ids) else str(a)
+        parts.append(
+            f"cash: {short[a] * usd:,.2f} USD must be raised but only "
+            f"{sellable[a] * usd:,.2f} USD may be sold in {name}"
+        )
+    if parts:
+        return "; ".join(parts)
+    need = float(np.maximum(short, 0.0).sum())
+    need -= min(data.placed_total, 0.0) if data.places_flow else 0.0
+    can = float(sellable.sum()) * usd
+    return f"cash: {need * usd:,.2f} USD must be raised but only {can:,.2f} USD may be sold"

@@ -70,6 +70,7 @@ class ProblemData:
     identity: np.ndarray
     sleeve: np.ndarray | None = None
     substitute_credit: float = 0.0
+    account_ids: tuple[str, ...] = ()
     placed_total: float = 0.0
     placed_min: np.ndarray | None = None
     placed_max: np.ndarray | None = None
