@@ -8,7 +8,7 @@ from trimtab.config import Settings
 from trimtab.errors import InfeasibleError
 from trimtab.household.problem import household_problem
 from trimtab.optimize.build import LotCosts, lot_costs
-from trimtab.optimize.diagnose import binding_constraints
+from trimtab.optimize.engine import optimize_accounts
 from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
@@ -18,7 +18,12 @@ from trimtab.snapshot import Snapshot
 
 
 def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
-    """The household's trades from one solve; an infeasible household flags every account."""
+    """The household's trades from one solve.
+
+    When no trades satisfy the household's constraints together, the household falls back to
+    account by account, so that one account's problem does not stop the others; the accounts
+    that are still infeasible say so.
+    """
     n_a, n_s = snap.targets.shape
     decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), snap.flows.copy())
     costs = lot_costs(snap, settings)
@@ -27,10 +32,11 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
             snap, costs, _builder(snap, settings, costs)
         )
     except InfeasibleError:
-        data, managed, _ = household_problem(snap, settings, costs)
-        reason = "infeasible: " + "; ".join(binding_constraints(data))
-        decision.exceptions.update({int(a): (reason,) for a in np.flatnonzero(snap.managed)})
-        return decision
+        fallback = optimize_accounts(snap, settings)
+        note = " (no household-wide solution: the household was solved account by account)"
+        for a, reasons in fallback.exceptions.items():
+            fallback.exceptions[a] = (reasons[0] + note, *reasons[1:])
+        return fallback
     except ValueError as exc:
         decision.exceptions.update({int(a): (str(exc),) for a in np.flatnonzero(snap.managed)})
         return decision

@@ -32,6 +32,11 @@ def optimize(snap: Snapshot, settings: Settings) -> Decision:
         from trimtab.household.engine import optimize_household
 
         return optimize_household(snap, settings)
+    return optimize_accounts(snap, settings)
+
+
+def optimize_accounts(snap: Snapshot, settings: Settings) -> Decision:
+    """Each managed account alone against its model, in order, sharing budget and wash rules."""
     n_a, n_s = snap.targets.shape
     values = snap.account_values()
     flows = snap.flows + split_pro_rata(snap.household_flow, values, snap.managed)
