@@ -14,6 +14,7 @@ from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import solve_wash_safe
 from trimtab.rebalance.decision import Decision
+from trimtab.rebalance.proposal import Reason
 from trimtab.snapshot import Snapshot
 
 
@@ -69,11 +70,24 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
                 snap, a, mine, decision.lot_sells[mine], buys[i], costs, decision.flows[a]
             )
         )
+    _mark_location(snap, decision, managed)
     for i in rounded.failed:
         decision.exceptions[int(managed[i])] = (
             "rounding to whole shares cannot keep cash at the reserve",
         )
     return decision
+
+
+def _mark_location(snap: Snapshot, decision: Decision, managed: np.ndarray) -> None:
+    """Tag trades that move a security between accounts (the household's own holding of it
+    changes by less than the account's trade) as asset location."""
+    sold = np.zeros(decision.buys.shape)
+    np.add.at(sold, (snap.lot_account, snap.lot_security), decision.lot_sells)
+    trade = decision.buys - sold
+    net = np.abs(trade[managed].sum(0))
+    for (a, s), why in list(decision.reasons.items()):
+        if abs(trade[a, s]) > net[s] + 1e-9 and Reason.LOCATION not in why:
+            decision.reasons[(a, s)] = f"{why};{Reason.LOCATION}"
 
 
 def _builder(snap: Snapshot, settings: Settings, costs: LotCosts):  # type: ignore[no-untyped-def]

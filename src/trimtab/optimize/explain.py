@@ -22,7 +22,8 @@ def trade_reasons(
 
     screen: an excluded holding sold; loss_harvest: a loss lot sold; cash_raise: a sale when cash
     is requested; invest_cash: a buy with a deposit; substitute: a buy outside the model, in
-    place of a model security (harvested or wash-blocked); drift: anything else.
+    place of a model security (harvested or wash-blocked); drift: anything else. Household mode
+    adds asset_location to trades that move a security between the household's accounts.
     """
     out: dict[tuple[int, int], list[str]] = {}
     sold_sec = snap.lot_security[lots]
