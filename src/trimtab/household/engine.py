@@ -8,7 +8,7 @@ from trimtab.config import Settings
 from trimtab.errors import InfeasibleError
 from trimtab.household.problem import household_problem
 from trimtab.optimize.build import LotCosts, lot_costs
-from trimtab.optimize.engine import optimize_accounts
+from trimtab.optimize.engine import not_worth_it, optimize_accounts
 from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
@@ -52,7 +52,7 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
     buys_f = buys * snap.prices / data.scale
     placed_f = None if placed is None else placed / data.scale
     terms = objective_terms(data, sells_f, buys_f, placed_f)
-    if not rounded.failed and _not_worth_it(data, terms, placed_f, settings):
+    if not rounded.failed and not_worth_it(data, terms, settings, placed_f):
         sells, buys = np.zeros_like(sells), np.zeros_like(buys)
         terms = objective_terms(data, sells * 0, buys_f * 0, placed_f)
     decision.lot_sells[lots] = sells
@@ -108,16 +108,3 @@ def _placed_usd(data: ProblemData, solution: Solution) -> np.ndarray | None:
     total = round(data.placed_total * data.scale, 2)
     usd[np.argmax(np.abs(usd))] += round(total - usd.sum(), 2)
     return usd
-
-
-def _not_worth_it(data: ProblemData, terms, placed, settings: Settings) -> bool:  # type: ignore[no-untyped-def]
-    """Doing nothing is allowed and the trades gain less than the minimum improvement."""
-    if np.any(data.lot_min > 0):
-        return False
-    cash = data.cash + data.flow + (0 if placed is None else placed)
-    if np.any(cash < data.reserve - 1e-12):
-        return False
-    idle = objective_terms(
-        data, np.zeros(len(data.lot_value)), np.zeros_like(data.holdings), placed
-    )
-    return sum(idle.values()) - sum(terms.values()) < settings.optimizer.min_improvement

@@ -66,7 +66,6 @@ def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: 
     except ValueError as exc:
         decision.exceptions[a] = (str(exc),)
         return
-    account = snap.accounts[a]
     floor = np.maximum(snap.min_trade[[a]], settings.optimizer.dust_usd)
     rounded = round_solution(
         data, solution.sells, solution.buys, None, snap.prices, snap.lot_qty[lots],
@@ -78,7 +77,7 @@ def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: 
         return
     sells_f, buys_f = _fractions(data, sells, buys, snap.prices)
     terms = objective_terms(data, sells_f, buys_f)
-    if _not_worth_it(data, terms, settings):
+    if not_worth_it(data, terms, settings):
         sells, buys = np.zeros_like(sells), np.zeros_like(buys)
         terms = objective_terms(data, np.zeros_like(sells_f), np.zeros_like(buys_f))
     decision.lot_sells[lots] = sells
@@ -86,7 +85,7 @@ def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: 
     decision.objective[a] = sum(terms.values())
     decision.objective_terms[a] = terms
     decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow))
-    _carry_forward(snap, lots, sells, buys, costs, carry, account.kind)
+    _carry_forward(snap, lots, sells, buys, costs, carry)
     conflicts = _screen_conflicts(snap, a, lots)
     if conflicts:
         decision.exceptions[a] = conflicts
@@ -107,18 +106,26 @@ def _fractions(data: ProblemData, sells, buys, prices):  # type: ignore[no-untyp
     return sells_f, (buys * prices / data.scale)[None, :]
 
 
-def _not_worth_it(data: ProblemData, terms: dict[str, float], settings: Settings) -> bool:
-    """Doing nothing is allowed and the trades improve the objective by less than the minimum."""
-    if np.any(data.lot_min > 0) or (data.cash + data.flow)[0] < data.reserve[0] - 1e-12:
+def not_worth_it(
+    data: ProblemData, terms: dict[str, float], settings: Settings, placed=None
+) -> bool:  # type: ignore[no-untyped-def]
+    """Doing nothing is allowed (no forced screen sale, cash at the reserve after the requests,
+    gain cap not already broken) and the trades gain less than `optimizer.min_improvement`."""
+    if np.any(data.lot_min > 0):
+        return False
+    cash = data.cash + data.flow + (0 if placed is None else placed)
+    if np.any(cash < data.reserve - 1e-12):
         return False
     if data.gain_cap is not None and data.gain_cap < 0:
         return False
-    idle = objective_terms(data, np.zeros(len(data.lot_value)), np.zeros_like(data.holdings))
-    gain = sum(idle.values()) - sum(terms.values())
-    return gain < settings.optimizer.min_improvement
+    idle = objective_terms(
+        data, np.zeros(len(data.lot_value)), np.zeros_like(data.holdings), placed
+    )
+    return sum(idle.values()) - sum(terms.values()) < settings.optimizer.min_improvement
 
 
-def _carry_forward(snap, lots, sells, buys, costs: LotCosts, carry: Carry, kind) -> None:  # type: ignore[no-untyped-def]
+def _carry_forward(snap, lots, sells, buys, costs: LotCosts, carry: Carry) -> None:  # type: ignore[no-untyped-def]
+    """Record what this account proposed for the accounts after it (budget, wash identities)."""
     identity = np.array([s.identity for s in snap.securities])
     value = sells * snap.prices[snap.lot_security[lots]]
     carry.gain_usd += float(value @ costs.gain[lots])
@@ -126,7 +133,6 @@ def _carry_forward(snap, lots, sells, buys, costs: LotCosts, carry: Carry, kind)
     carry.bought |= set(identity[np.flatnonzero(buys > 0)])
     sold_at_loss = lots[(sells > 0) & costs.loss[lots]]
     carry.loss_sold |= set(identity[snap.lot_security[sold_at_loss]])
-    _ = kind
 
 
 def _screen_conflicts(snap: Snapshot, a: int, lots: np.ndarray) -> tuple[str, ...]:
