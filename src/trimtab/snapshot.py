@@ -135,16 +135,39 @@ def _realized_this_year(ledger: object, as_of: date) -> dict[str, tuple[float, f
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def universe(book: Book, hh: Household, accounts: tuple[Account, ...], lots: tuple[Lot, ...]):
-    """Securities a household may hold: held, targeted, and same-class substitutes of either."""
-    wanted: set[str] = {lot.symbol for lot in lots}
+def universe(
+    book: Book,
+    hh: Household,
+    accounts: tuple[Account, ...],
+    lots: tuple[Lot, ...],
+    risk: RiskModel,
+) -> tuple[Security, ...]:
+    """Securities a household may hold: held, targeted, and their close substitutes.
+
+    A substitute is of a targeted security's asset class with a return correlation of at least
+    `optimizer.substitute_min_correlation` to it: the only other securities an account may buy,
+    so the problem carries no security it could neither hold nor trade.
+    """
+    held: set[str] = {lot.symbol for lot in lots}
+    targeted: set[str] = set()
     models = {book.model_of(a) for a in accounts} | {hh.model_id}
     for model_id in models - {None}:
-        wanted |= set(book.target_weights(model_id)) - {CASH}  # type: ignore[arg-type]
-    classes = {book.security_by_symbol[s].asset_class for s in wanted}
+        targeted |= set(book.target_weights(model_id)) - {CASH}  # type: ignore[arg-type]
+    wanted = held | targeted
     by_class = _securities_by_class(book)
-    for c in sorted(classes):
-        wanted |= {s.symbol for s in by_class.get(c, ())}
+    classes = sorted({book.security_by_symbol[s].asset_class for s in targeted})
+    candidates = sorted({s.symbol for c in classes for s in by_class.get(c, ())} - wanted)
+    if candidates and targeted:
+        base = sorted(targeted)
+        cov = risk.sub(base + candidates)
+        sd = np.sqrt(np.maximum(np.diag(cov), 1e-18))
+        corr = cov[: len(base), len(base) :] / np.outer(sd[: len(base)], sd[len(base) :])
+        same = np.array(
+            [[book.security_by_symbol[b].asset_class == book.security_by_symbol[c].asset_class
+              for c in candidates] for b in base]
+        )  # fmt: skip
+        close = ((corr >= book.settings.optimizer.substitute_min_correlation) & same).any(0)
+        wanted |= {c for c, ok in zip(candidates, close, strict=True) if ok}
     return tuple(sorted((book.security_by_symbol[s] for s in wanted), key=lambda s: s.symbol))
 
 
@@ -157,7 +180,7 @@ def _securities_by_class(book: Book) -> dict[str, list[Security]]:
 
 
 def _snapshot(book, hh, accounts, lots, flows, blocks, as_of, risk) -> Snapshot:  # type: ignore[no-untyped-def]
-    secs = universe(book, hh, accounts, lots)
+    secs = universe(book, hh, accounts, lots, risk)
     index = {s.symbol: i for i, s in enumerate(secs)}
     acct_index = {a.account_id: i for i, a in enumerate(accounts)}
     n_a, n_s = len(accounts), len(secs)

@@ -113,6 +113,8 @@ def test_household_cash_request_is_placed_in_the_household_group(book: Book) -> 
     group = {a.account_id for a in book.accounts if a.managed and a.model_id is None}
     taxable = {a for a in group if book.account_by_id[a].kind is AccountKind.TAXABLE}
     allowed = group if request < 0 or not taxable else taxable
+    if not group:  # no account follows the household model: the request is split by value
+        allowed = {a.account_id for a in book.accounts if a.managed}
     placed: dict[str, Decimal] = {}
     for r in proposal.accounts:
         mine = [t for t in proposal.trades if t.account_id == r.account_id]
