@@ -1,0 +1,66 @@
+"""The snapshot: one household as arrays, the only thing the methods see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from trimtab.book import load_book
+from trimtab.snapshot import build_snapshots
+from trimtab.tax.ledger import replay
+
+SMALL = Path(__file__).parent / "fixtures" / "small_book"
+
+
+def _snapshots():  # type: ignore[no-untyped-def]
+    book = load_book(SMALL)
+    return book, {
+        s.household.household_id: s for s in build_snapshots(book, replay(book), book.as_of())
+    }
+
+
+def test_arrays_match_the_book() -> None:
+    _, snaps = _snapshots()
+    h1 = snaps["H1"]
+    assert [a.account_id for a in h1.accounts] == ["A1", "A2"]
+    held = h1.holdings()
+    vti = h1.symbols.index("VTI")
+    assert held[0, vti] == 125  # 100 + 20 opening lots + 5 bought in the history
+    # values: cash plus shares at the last close
+    assert np.isclose(h1.account_values()[0], 1000 + 125 * 250 + 140 * 72.5 + 30 * 110)
+    # targets are the flattened model, fractions of value; cash apart
+    assert np.isclose(h1.targets[0].sum() + h1.target_cash[0], 1.0)
+    assert np.isclose(h1.targets[0, h1.symbols.index("SPY")], 0.18)
+    assert h1.household_target is None
+    assert snaps["H2"].household_target is not None
+
+
+def test_universe_holds_targets_holdings_and_close_substitutes_only() -> None:
+    _, snaps = _snapshots()
+    symbols = set(snaps["H1"].symbols)
+    assert {"VTI", "SPY", "BND", "AGG", "XOM"} <= symbols  # targeted, held (XOM), held (AGG)
+    assert "ITOT" in symbols and "IVV" in symbols  # same-class substitutes of VTI and SPY
+
+
+def test_restrictions_and_wash_window() -> None:
+    _, snaps = _snapshots()
+    h1, h2 = snaps["H1"], snaps["H2"]
+    xom = h1.symbols.index("XOM")
+    assert h1.exclude[0, xom] and not h1.exclude[1, xom]  # tag:fossil_fuels on A1 only
+    itot = h2.symbols.index("ITOT")
+    assert h2.no_buy[:, itot].all()  # household-scoped no_buy reaches every account
+    bnd = h1.symbols.index("BND")
+    assert h1.wash_no_buy[bnd]  # BND sold at a loss on 2026-11-05, inside the 30 days
+    l2 = [lot.lot_id for lot in h1.lots].index("L2")
+    assert h1.lot_loss_blocked[l2]  # VTI bought 2026-11-02: a loss sale of L2 would wash
+
+
+def test_flows_and_year_to_date() -> None:
+    _, snaps = _snapshots()
+    h2 = snaps["H2"]
+    assert h2.flows.tolist() == [-2000.0, 0.0]
+    assert h2.household_flow == 0.0
+    h1 = snaps["H1"]
+    assert h1.realized_st_ytd == 0.0
+    assert h1.realized_lt_ytd == -90.0  # 10 BND sold at 71 from a 2021 lot costing 80 a share
