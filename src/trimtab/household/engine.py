@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from trimtab.config import Settings
-from trimtab.errors import InfeasibleError
+from trimtab.errors import OptimizationError
 from trimtab.household.problem import household_problem
 from trimtab.optimize.build import LotCosts, lot_costs
 from trimtab.optimize.engine import not_worth_it, optimize_accounts
@@ -21,9 +21,8 @@ from trimtab.snapshot import Snapshot
 def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
     """The household's trades from one solve.
 
-    When no trades satisfy the household's constraints together, the household falls back to
-    account by account, so that one account's problem does not stop the others; the accounts
-    that are still infeasible say so.
+    When no trades satisfy the household's constraints together, or rounding to shares cannot
+    keep them, the household falls back to account by account (`_account_by_account`).
     """
     n_a, n_s = snap.targets.shape
     decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), snap.flows.copy())
@@ -32,27 +31,22 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
         data, lots, managed, solution = solve_wash_safe(
             snap, costs, _builder(snap, settings, costs)
         )
-    except InfeasibleError:
-        fallback = optimize_accounts(snap, settings)
-        note = " (no household-wide solution: the household was solved account by account)"
-        for a, reasons in fallback.exceptions.items():
-            fallback.exceptions[a] = (reasons[0] + note, *reasons[1:])
-        return fallback
-    except ValueError as exc:
-        decision.exceptions.update({int(a): (str(exc),) for a in np.flatnonzero(snap.managed)})
-        return decision
+    except (OptimizationError, ValueError):  # infeasible, or a solve that did not converge
+        return _account_by_account(snap, settings)
     placed = _placed_usd(data, solution)
     rounded = round_solution(
         data, solution.sells, solution.buys, None if placed is None else placed / data.scale,
         snap.prices, snap.lot_qty[lots], fractional=snap.fractional[managed],
         min_trade=np.maximum(snap.min_trade[managed], settings.optimizer.dust_usd),
     )  # fmt: skip
+    if rounded.failed:
+        return _account_by_account(snap, settings)
     sells, buys = rounded.sells, rounded.buys
     sells_f = sells * snap.prices[data.lot_security] / data.scale
     buys_f = buys * snap.prices / data.scale
     placed_f = None if placed is None else placed / data.scale
     terms = objective_terms(data, sells_f, buys_f, placed_f)
-    if not rounded.failed and not_worth_it(data, terms, settings, placed_f):
+    if not_worth_it(data, terms, settings, placed_f):
         sells, buys = np.zeros_like(sells), np.zeros_like(buys)
         terms = objective_terms(data, sells * 0, buys_f * 0, placed_f)
     decision.lot_sells[lots] = sells
@@ -71,11 +65,17 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
             )
         )
     _mark_location(snap, decision, managed)
-    for i in rounded.failed:
-        decision.exceptions[int(managed[i])] = (
-            "rounding to whole shares cannot keep cash at the reserve",
-        )
     return decision
+
+
+def _account_by_account(snap: Snapshot, settings: Settings) -> Decision:
+    """The fallback when the household has no solution as a whole (infeasible, or not in whole
+    shares): its accounts one by one, so one account's problem does not stop the others."""
+    fallback = optimize_accounts(snap, settings)
+    note = " (no household-wide solution: the household was solved account by account)"
+    for a, reasons in fallback.exceptions.items():
+        fallback.exceptions[a] = (reasons[0] + note, *reasons[1:])
+    return fallback
 
 
 def _mark_location(snap: Snapshot, decision: Decision, managed: np.ndarray) -> None:

@@ -107,6 +107,10 @@ def _groups(snap: Snapshot, managed, away, values, scale, flows=None):  # type: 
         excluded = excluded if len(members) else np.zeros(len(snap.securities), dtype=bool)
         target, tcash = screened_target(snap.household_target, snap.household_target_cash, excluded)
         share = float(post[managed[members]].sum() + post[away].sum() + placed)
+        if share <= 0:
+            raise ValueError(
+                f"the cash request leaves the household's accounts no value ({share:.2f} USD)"
+            )
         fixed = values[away].sum(0) / scale
         fixed_cash = float(snap.cash[away].sum()) / scale
         groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from trimtab.config import Settings
-from trimtab.errors import InfeasibleError
+from trimtab.errors import InfeasibleError, OptimizationError
 from trimtab.names import AccountKind
 from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
 from trimtab.optimize.diagnose import binding_constraints
@@ -62,6 +62,9 @@ def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: 
     except InfeasibleError:
         data, _ = account_problem(snap, a, flow, settings, costs, carry)
         decision.exceptions[a] = ("infeasible: " + "; ".join(binding_constraints(data)),)
+        return
+    except OptimizationError as exc:
+        decision.exceptions[a] = (f"the solver failed: {exc}",)
         return
     except ValueError as exc:
         decision.exceptions[a] = (str(exc),)

@@ -52,7 +52,8 @@ def _new() -> _Rows:
 
 
 def solve(data: ProblemData) -> Solution:
-    """Solve with Clarabel; raises Infeasible, or OptimizationError on a numerical failure."""
+    """Solve with Clarabel; raises InfeasibleError, or OptimizationError on a numerical failure."""
+    _precheck(data)
     n_a, n_s, n_l = data.shape
     ba, bs = data.buy_pairs()
     n_b, n_g = len(ba), len(data.groups)
@@ -147,6 +148,40 @@ def _bound_rows(data: ProblemData, ineq: _Rows, n_l: int, n_b: int, o_b: int) ->
     ineq.add(np.arange(n_b), o_b + np.arange(n_b), -np.ones(n_b), np.zeros(n_b))
 
 
+def _precheck(data: ProblemData) -> None:
+    """Infeasibility any account shows on its own: a cash need beyond all it may sell (and any
+    deposit it may be given). Caught here, exactly, rather than left to a marginal solve."""
+    n_a = data.holdings.shape[0]
+    sellable = np.bincount(data.lot_account, weights=data.lot_max, minlength=n_a)
+    incoming = data.placed_max if data.places_flow and data.placed_max is not None else 0.0
+    room = data.cash + data.flow + incoming + sellable - data.reserve
+    if np.any(room < -1e-12) or np.any(data.lot_min > data.lot_max + 1e-15):
+        raise InfeasibleError("an account cannot meet its cash need")
+
+
+TOLERANCES = (1e-9, 1e-7, 1e-5)
+"""Clarabel's gap and feasibility tolerances, tried in turn: a solve that stalls (insufficient
+progress, iteration limit) at one is retried at the next; its answer is taken, flagged
+"inaccurate", only when the solver says almost solved or the point satisfies every constraint
+within 1e-7."""
+
+
+def _settings(tolerance: float) -> clarabel.DefaultSettings:
+    settings = clarabel.DefaultSettings()
+    settings.verbose = False
+    settings.tol_gap_abs = settings.tol_gap_rel = tolerance
+    settings.tol_feas = tolerance
+    return settings
+
+
+def _feasible(a: sp.csc_matrix, b: np.ndarray, n_eq: int, x: np.ndarray) -> bool:
+    """Whether a point satisfies the equalities and inequalities within 1e-7."""
+    if len(x) != a.shape[1] or not np.all(np.isfinite(x)):
+        return False
+    r = a @ x - b
+    return bool(np.all(np.abs(r[:n_eq]) <= 1e-7) and np.all(r[n_eq:] <= 1e-7))
+
+
 def _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, pairs, o_b) -> Solution:  # type: ignore[no-untyped-def]
     rows, cols, vals = [], [], []
     for idx, block in p_blocks:
@@ -158,15 +193,16 @@ def _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, pairs, o_b) -> Solution: 
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
     )
     a = sp.vstack([a_eq, a_in]).tocsc()
+    b = np.concatenate([b_eq, b_in])
     cones = [clarabel.ZeroConeT(a_eq.shape[0]), clarabel.NonnegativeConeT(a_in.shape[0])]
-    settings = clarabel.DefaultSettings()
-    settings.verbose = False
-    settings.tol_gap_abs = settings.tol_gap_rel = 1e-9
-    settings.tol_feas = 1e-9
-    result = clarabel.DefaultSolver(p, c, a, np.concatenate([b_eq, b_in]), cones, settings).solve()
-    if result.status in _INFEASIBLE:
-        raise InfeasibleError("no trades satisfy the constraints")
-    if result.status not in _OK:
+    result = None
+    for tolerance in TOLERANCES:
+        result = clarabel.DefaultSolver(p, c, a, b, cones, _settings(tolerance)).solve()
+        if result.status in _INFEASIBLE:
+            raise InfeasibleError("no trades satisfy the constraints")
+        if result.status in _OK or _feasible(a, b, a_eq.shape[0], np.asarray(result.x)):
+            break
+    else:
         raise OptimizationError(f"solver stopped: {result.status}")
     x = np.asarray(result.x)
     n_a, _, n_l = data.shape
@@ -177,4 +213,6 @@ def _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, pairs, o_b) -> Solution: 
     placed = placed[-n_a:] if data.places_flow else None
     terms = objective_terms(data, sells, buys, placed)
     status = "solved" if result.status == clarabel.SolverStatus.Solved else "inaccurate"
+    if tolerance != TOLERANCES[0]:
+        status += f" (retried at tolerance {tolerance:g})"
     return Solution(sells, buys, sum(terms.values()), terms, status, placed)

@@ -80,11 +80,13 @@ def _min_trade(lot_sec, lot_min, sell_sh, buy_sh, prices, min_trade):  # type: i
 
 
 def cash_after(data: ProblemData, a: int, sell_sh, buy_sh_a, prices, placed: float = 0.0) -> float:  # type: ignore[no-untyped-def]
-    """USD cash of account `a` after trades and its cash requests."""
+    """USD cash of account `a` after trades and its cash requests, each trade's value rounded to
+    cents against the account (sales down, buys up) as the exact ledger may round it."""
     mine = data.lot_account == a
-    proceeds = float(sell_sh[mine] @ prices[data.lot_security[mine]])
+    proceeds = float(np.floor(sell_sh[mine] * prices[data.lot_security[mine]] * 100 + 1e-6).sum())
+    cost = float(np.ceil(buy_sh_a * prices * 100 - 1e-6).sum())
     start = (data.cash[a] + data.flow[a] + placed) * data.scale
-    return start + proceeds - float(buy_sh_a @ prices)
+    return start + (proceeds - cost) / 100
 
 
 def _repair_cash(data, a, sell_sh, buy_sh, prices, lot_qty, step, placed) -> bool:  # type: ignore[no-untyped-def]
