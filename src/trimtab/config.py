@@ -167,11 +167,12 @@ def dump_toml(data: dict[str, Any], prefix: str = "") -> str:
         else:
             lines.append(f"{key} = {_toml_value(value)}")
     for name, table in tables:
-        inner = dump_toml(table, f"{prefix}{name}.")
+        inner = dump_toml(table, f"{prefix}{name}.").rstrip("\n")
         if any(not isinstance(v, dict) for v in table.values()):
-            lines += ["", f"[{prefix}{name}]"]
-        lines += [inner.rstrip("\n")]
-    return "\n".join(x for x in lines if x is not None).lstrip("\n") + "\n"
+            lines += ["", f"[{prefix}{name}]", inner]
+        else:  # only sub-tables: no header of its own
+            lines += ["", inner]
+    return "\n".join(lines).lstrip("\n") + "\n"
 
 
 def _toml_value(value: Any) -> str:
