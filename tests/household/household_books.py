@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from books import _restrictions, usd
+from books import _recent_trade, _restrictions, usd
 from hypothesis import strategies as st
 
 from trimtab.book import Book
@@ -230,18 +230,3 @@ def _model(
     else:
         comps[0] = ModelComponent(comps[0].component, comps[0].weight + rest)
     return Model(model_id, tuple(comps))
-
-
-def _recent_trade(
-    draw: st.DrawFn, lot: Lot, sec: Security, securities: list[Security]
-) -> Transaction | None:
-    """A trade inside the 30-day window: part of `lot` sold, or a buy of some security."""
-    day = AS_OF - timedelta(days=draw(st.integers(1, 29)))
-    if draw(st.booleans()) and lot.quantity >= 2:
-        qty = Decimal(draw(st.integers(1, int(lot.quantity) - 1)))
-        price = usd(float(lot.unit_cost) * draw(st.sampled_from([0.7, 0.9, 1.2])))
-        return Transaction(lot.account_id, day, sec.symbol, Side.SELL, qty, price, lot.lot_id)
-    other = draw(st.sampled_from(securities))
-    qty = Decimal(draw(st.integers(1, 50)))
-    price = usd(float(other.price) * draw(st.sampled_from([0.9, 1.0, 1.15])))
-    return Transaction(lot.account_id, day, other.symbol, Side.BUY, qty, price, f"{lot.lot_id}b")
