@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from trimtab.book import Book
 from trimtab.domain import Account, Household, Lot, Security
 from trimtab.names import CASH, Rule, Term
 from trimtab.risk import RiskModel, risk_model_for
+
+if TYPE_CHECKING:
+    from trimtab.tax.costs import WashBlocks
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,7 +88,9 @@ class Snapshot:
         np.add.at(held, (self.lot_account, self.lot_security), self.lot_qty)
         return held
 
-    def account_values(self, holdings: np.ndarray | None = None, cash: np.ndarray | None = None):
+    def account_values(
+        self, holdings: np.ndarray | None = None, cash: np.ndarray | None = None
+    ) -> np.ndarray:
         """Account value in USD (A,): holdings at price plus cash."""
         h = self.holdings() if holdings is None else holdings
         c = self.cash if cash is None else cash
@@ -179,7 +185,16 @@ def _securities_by_class(book: Book) -> dict[str, list[Security]]:
     return cache
 
 
-def _snapshot(book, hh, accounts, lots, flows, blocks, as_of, risk) -> Snapshot:  # type: ignore[no-untyped-def]
+def _snapshot(
+    book: Book,
+    hh: Household,
+    accounts: tuple[Account, ...],
+    lots: tuple[Lot, ...],
+    flows: dict[str, Decimal],
+    blocks: WashBlocks,
+    as_of: date,
+    risk: RiskModel,
+) -> Snapshot:
     secs = universe(book, hh, accounts, lots, risk)
     index = {s.symbol: i for i, s in enumerate(secs)}
     acct_index = {a.account_id: i for i, a in enumerate(accounts)}

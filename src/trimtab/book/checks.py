@@ -13,6 +13,7 @@ from trimtab.names import CASH, Side
 if TYPE_CHECKING:
     from trimtab.book.book import Book
     from trimtab.book.read import Tables
+    from trimtab.domain import Account
 
 WEIGHT_TOLERANCE = Decimal("1e-6")
 
@@ -109,7 +110,12 @@ def _unique_lot_ids(book: Book, tables: Tables) -> list[Problem]:
     return out
 
 
-def _check_account_symbol(rows, file, accounts, symbols) -> list[Problem]:  # type: ignore[no-untyped-def]
+def _check_account_symbol(
+    rows: list[tuple[int, dict[str, Any]]],
+    file: str,
+    accounts: dict[str, Account],
+    symbols: set[str],
+) -> list[Problem]:
     out = []
     for line, v in rows:
         if v["account_id"] not in accounts:

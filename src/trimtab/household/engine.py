@@ -12,7 +12,7 @@ from trimtab.optimize.engine import not_worth_it, optimize_accounts
 from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
-from trimtab.optimize.washsafe import solve_wash_safe
+from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.rebalance.decision import Decision
 from trimtab.rebalance.proposal import Reason
 from trimtab.snapshot import Snapshot
@@ -90,8 +90,10 @@ def _mark_location(snap: Snapshot, decision: Decision, managed: np.ndarray) -> N
             decision.reasons[(a, s)] = f"{why};{Reason.LOCATION}"
 
 
-def _builder(snap: Snapshot, settings: Settings, costs: LotCosts):  # type: ignore[no-untyped-def]
-    def build(no_buy: frozenset[str], no_loss: frozenset[str]):  # type: ignore[no-untyped-def]
+def _builder(snap: Snapshot, settings: Settings, costs: LotCosts) -> Build:
+    def build(
+        no_buy: frozenset[str], no_loss: frozenset[str]
+    ) -> tuple[ProblemData, np.ndarray, np.ndarray]:
         data, managed, lots = household_problem(
             snap, settings, costs, extra_no_buy=no_buy, extra_no_loss=no_loss
         )

@@ -10,6 +10,8 @@ the ordinary rate, a tax_exempt one `roth_withdrawal_cost`), deposits into its t
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 
 from trimtab.config import Settings
@@ -20,6 +22,15 @@ from trimtab.optimize.problem import Group, ProblemData
 from trimtab.rebalance.baseline import split_pro_rata
 from trimtab.rebalance.targets import screened_target
 from trimtab.snapshot import Snapshot
+
+
+class _Placement(TypedDict, total=False):
+    """The `ProblemData` fields that place a household cash request (empty when none is left)."""
+
+    placed_total: float
+    placed_min: np.ndarray
+    placed_max: np.ndarray
+    placed_cost: np.ndarray
 
 
 def household_problem(
@@ -90,7 +101,14 @@ def household_problem(
     return data, managed, lots
 
 
-def _groups(snap: Snapshot, managed, away, values, scale, flows=None):  # type: ignore[no-untyped-def]
+def _groups(
+    snap: Snapshot,
+    managed: np.ndarray,
+    away: np.ndarray,
+    values: np.ndarray,
+    scale: float,
+    flows: np.ndarray | None = None,
+) -> tuple[tuple[Group, ...], np.ndarray]:
     """The household group (accounts following the household model) and one per own model.
 
     `flows` (USD per account) default to the account-scoped requests; when the household request
@@ -124,7 +142,15 @@ def _groups(snap: Snapshot, managed, away, values, scale, flows=None):  # type: 
     return tuple(groups), members
 
 
-def _placement(snap, settings, managed, members, values, scale, flows) -> dict:  # type: ignore[no-untyped-def]
+def _placement(
+    snap: Snapshot,
+    settings: Settings,
+    managed: np.ndarray,
+    members: np.ndarray,
+    values: np.ndarray,
+    scale: float,
+    flows: np.ndarray,
+) -> _Placement:
     """Bounds and costs of placing the household cash request among the household group."""
     total = snap.household_flow / scale
     if total == 0 or not np.allclose(flows, snap.flows):  # none, or already split by value

@@ -17,7 +17,7 @@ from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
-from trimtab.optimize.washsafe import solve_wash_safe
+from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.rebalance.baseline import split_pro_rata
 from trimtab.rebalance.decision import Decision
 from trimtab.snapshot import Snapshot
@@ -54,7 +54,15 @@ def _order(snap: Snapshot) -> list[int]:
     return sorted(managed, key=lambda a: (snap.accounts[a].kind is not AccountKind.TAXABLE, a))
 
 
-def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: ignore[no-untyped-def]
+def _account(
+    snap: Snapshot,
+    a: int,
+    flow: float,
+    settings: Settings,
+    costs: LotCosts,
+    carry: Carry,
+    decision: Decision,
+) -> None:
     try:
         data, lots, _, solution = solve_wash_safe(
             snap, costs, _builder(snap, a, flow, settings, costs, carry)
@@ -94,8 +102,12 @@ def _account(snap, a, flow, settings, costs, carry, decision) -> None:  # type: 
         decision.exceptions[a] = conflicts
 
 
-def _builder(snap, a, flow, settings, costs, carry):  # type: ignore[no-untyped-def]
-    def build(no_buy: frozenset[str], no_loss: frozenset[str]):  # type: ignore[no-untyped-def]
+def _builder(
+    snap: Snapshot, a: int, flow: float, settings: Settings, costs: LotCosts, carry: Carry
+) -> Build:
+    def build(
+        no_buy: frozenset[str], no_loss: frozenset[str]
+    ) -> tuple[ProblemData, np.ndarray, None]:
         data, lots = account_problem(
             snap, a, flow, settings, costs, carry, extra_no_buy=no_buy, extra_no_loss=no_loss
         )
@@ -104,14 +116,19 @@ def _builder(snap, a, flow, settings, costs, carry):  # type: ignore[no-untyped-
     return build
 
 
-def _fractions(data: ProblemData, sells, buys, prices):  # type: ignore[no-untyped-def]
+def _fractions(
+    data: ProblemData, sells: np.ndarray, buys: np.ndarray, prices: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     sells_f = sells * prices[data.lot_security] / data.scale
     return sells_f, (buys * prices / data.scale)[None, :]
 
 
 def not_worth_it(
-    data: ProblemData, terms: dict[str, float], settings: Settings, placed=None
-) -> bool:  # type: ignore[no-untyped-def]
+    data: ProblemData,
+    terms: dict[str, float],
+    settings: Settings,
+    placed: np.ndarray | None = None,
+) -> bool:
     """Doing nothing is allowed (no forced screen sale, cash at the reserve after the requests,
     gain cap not already broken) and the trades gain less than `optimizer.min_improvement`."""
     if np.any(data.lot_min > 0):
@@ -127,7 +144,14 @@ def not_worth_it(
     return sum(idle.values()) - sum(terms.values()) < settings.optimizer.min_improvement
 
 
-def _carry_forward(snap, lots, sells, buys, costs: LotCosts, carry: Carry) -> None:  # type: ignore[no-untyped-def]
+def _carry_forward(
+    snap: Snapshot,
+    lots: np.ndarray,
+    sells: np.ndarray,
+    buys: np.ndarray,
+    costs: LotCosts,
+    carry: Carry,
+) -> None:
     """Record what this account proposed for the accounts after it (budget, wash identities)."""
     identity = np.array([s.identity for s in snap.securities])
     value = sells * snap.prices[snap.lot_security[lots]]

@@ -9,6 +9,7 @@ net gain, the annual tracking error and the drift.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,7 +67,9 @@ def frontier(
     return points
 
 
-def _account_builder(snap: Snapshot, book: Book, account_id: str):  # type: ignore[no-untyped-def]
+def _account_builder(
+    snap: Snapshot, book: Book, account_id: str
+) -> Callable[[LotCosts], ProblemData]:
     a = next(i for i, acc in enumerate(snap.accounts) if acc.account_id == account_id)
     if not snap.managed[a]:
         raise ConfigError(f"account {account_id!r} is held away (managed=false)")
@@ -78,7 +81,7 @@ def _account_builder(snap: Snapshot, book: Book, account_id: str):  # type: igno
     return build
 
 
-def _household_builder(snap: Snapshot, book: Book):  # type: ignore[no-untyped-def]
+def _household_builder(snap: Snapshot, book: Book) -> Callable[[LotCosts], ProblemData]:
     from trimtab.household.problem import household_problem
 
     if snap.household_target is None:
@@ -90,7 +93,9 @@ def _household_builder(snap: Snapshot, book: Book):  # type: ignore[no-untyped-d
     return build
 
 
-def _point(build, costs: LotCosts, weight: float, *, capped: bool) -> FrontierPoint:  # type: ignore[no-untyped-def]
+def _point(
+    build: Callable[[LotCosts], ProblemData], costs: LotCosts, weight: float, *, capped: bool
+) -> FrontierPoint:
     data = build(dataclasses.replace(costs, tax=costs.tax * weight))
     if capped:
         cap = 0.0 if data.gain_cap is None else min(data.gain_cap, 0.0)

@@ -120,7 +120,9 @@ class Solution:
     placed: np.ndarray | None = None
 
 
-def post_trade(data: ProblemData, sells, buys, placed=None):  # type: ignore[no-untyped-def]
+def post_trade(
+    data: ProblemData, sells: np.ndarray, buys: np.ndarray, placed: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Holdings (A, S) and cash (A,) after trades and cash requests (placed ones included)."""
     n_a, n_s, _ = data.shape
     sold = np.zeros((n_a, n_s))
@@ -132,7 +134,9 @@ def post_trade(data: ProblemData, sells, buys, placed=None):  # type: ignore[no-
     return holdings, cash
 
 
-def objective_terms(data: ProblemData, sells, buys, placed=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def objective_terms(
+    data: ProblemData, sells: np.ndarray, buys: np.ndarray, placed: np.ndarray | None = None
+) -> dict[str, float]:
     """The documented objective's terms at given trades (fractions of scale = USD per USD)."""
     holdings, cash = post_trade(data, sells, buys, placed)
     moved = 0.0

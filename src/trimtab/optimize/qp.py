@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import clarabel
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from trimtab.errors import InfeasibleError, OptimizationError
@@ -31,7 +32,7 @@ class _Rows:
     rhs: list[np.ndarray]
     count: int = 0
 
-    def add(self, r: np.ndarray, c: np.ndarray, v: np.ndarray, rhs: np.ndarray) -> None:
+    def add(self, r: npt.ArrayLike, c: npt.ArrayLike, v: npt.ArrayLike, rhs: npt.ArrayLike) -> None:
         self.rows.append(np.asarray(r, dtype=np.int64) + self.count)
         self.cols.append(np.asarray(c, dtype=np.int64))
         self.vals.append(np.asarray(v, dtype=float))
@@ -112,7 +113,9 @@ def solve(data: ProblemData) -> Solution:
     return _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, (ba, bs), o_b)
 
 
-def _account_rows(data: ProblemData, ineq: _Rows, ba, o_b: int, o_z: int | None) -> None:  # type: ignore[no-untyped-def]
+def _account_rows(
+    data: ProblemData, ineq: _Rows, ba: np.ndarray, o_b: int, o_z: int | None
+) -> None:
     """Cash after trades at or above the reserve, and the household's gain and tax caps."""
     n_l = len(data.lot_value)
     n_a = data.holdings.shape[0]
@@ -182,7 +185,18 @@ def _feasible(a: sp.csc_matrix, b: np.ndarray, n_eq: int, x: np.ndarray) -> bool
     return bool(np.all(np.abs(r[:n_eq]) <= 1e-7) and np.all(r[n_eq:] <= 1e-7))
 
 
-def _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, pairs, o_b) -> Solution:  # type: ignore[no-untyped-def]
+def _run(
+    data: ProblemData,
+    n: int,
+    p_blocks: list[tuple[np.ndarray, np.ndarray]],
+    c: np.ndarray,
+    a_eq: sp.csc_matrix,
+    b_eq: np.ndarray,
+    a_in: sp.csc_matrix,
+    b_in: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray],
+    o_b: int,
+) -> Solution:
     rows, cols, vals = [], [], []
     for idx, block in p_blocks:
         r, cc = np.triu_indices(len(idx))

@@ -69,7 +69,14 @@ def round_solution(
     return Rounded(sell_sh, buy_sh, tuple(failed))
 
 
-def _min_trade(lot_sec, lot_min, sell_sh, buy_sh, prices, min_trade):  # type: ignore[no-untyped-def]
+def _min_trade(
+    lot_sec: np.ndarray,
+    lot_min: np.ndarray,
+    sell_sh: np.ndarray,
+    buy_sh: np.ndarray,
+    prices: np.ndarray,
+    min_trade: float,
+) -> tuple[np.ndarray, np.ndarray]:
     if min_trade <= 0:
         return sell_sh, buy_sh
     buy_sh = np.where(buy_sh * prices < min_trade, 0.0, buy_sh)
@@ -79,7 +86,14 @@ def _min_trade(lot_sec, lot_min, sell_sh, buy_sh, prices, min_trade):  # type: i
     return np.where(small, 0.0, sell_sh), buy_sh
 
 
-def cash_after(data: ProblemData, a: int, sell_sh, buy_sh_a, prices, placed: float = 0.0) -> float:  # type: ignore[no-untyped-def]
+def cash_after(
+    data: ProblemData,
+    a: int,
+    sell_sh: np.ndarray,
+    buy_sh_a: np.ndarray,
+    prices: np.ndarray,
+    placed: float = 0.0,
+) -> float:
     """USD cash of account `a` after trades and its cash requests, each trade's value rounded to
     cents against the account (sales down, buys up) as the exact ledger may round it."""
     mine = data.lot_account == a
@@ -89,7 +103,16 @@ def cash_after(data: ProblemData, a: int, sell_sh, buy_sh_a, prices, placed: flo
     return start + (proceeds - cost) / 100
 
 
-def _repair_cash(data, a, sell_sh, buy_sh, prices, lot_qty, step, placed) -> bool:  # type: ignore[no-untyped-def]
+def _repair_cash(
+    data: ProblemData,
+    a: int,
+    sell_sh: np.ndarray,
+    buy_sh: np.ndarray,
+    prices: np.ndarray,
+    lot_qty: np.ndarray,
+    step: float,
+    placed: float,
+) -> bool:
     """Trim buys, then sell more of the cheapest lots, until cash is at the reserve (in place)."""
     short = data.reserve[a] * data.scale - cash_after(data, a, sell_sh, buy_sh, prices, placed)
     for s in np.argsort(-(buy_sh * prices)):
@@ -113,7 +136,9 @@ def _repair_cash(data, a, sell_sh, buy_sh, prices, lot_qty, step, placed) -> boo
     return short <= TOLERANCE
 
 
-def _repair_gain(data, sell_sh, lot_price, step):  # type: ignore[no-untyped-def]
+def _repair_gain(
+    data: ProblemData, sell_sh: np.ndarray, lot_price: np.ndarray, step: np.ndarray
+) -> np.ndarray:
     if data.gain_cap is None:
         return sell_sh
     gain_per_share = data.lot_gain * lot_price

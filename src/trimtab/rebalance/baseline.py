@@ -52,7 +52,9 @@ def split_pro_rata(amount: float, values: np.ndarray, managed: np.ndarray) -> np
     return amount * weights / total
 
 
-def _account(snap: Snapshot, a: int, held: np.ndarray, value_after_flow: float, flow: float):  # type: ignore[no-untyped-def]
+def _account(
+    snap: Snapshot, a: int, held: np.ndarray, value_after_flow: float, flow: float
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     prices = snap.prices
     step = FRACTION_STEP if snap.fractional[a] else 1.0
     target, _ = screened_target(snap.targets[a], snap.target_cash[a], snap.exclude[a])
@@ -80,7 +82,9 @@ def _account(snap: Snapshot, a: int, held: np.ndarray, value_after_flow: float, 
     return sells, wanted, tuple(problems)
 
 
-def _raise_cash(snap, a, held, shortfall, step, can_sell) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _raise_cash(
+    snap: Snapshot, a: int, held: np.ndarray, shortfall: float, step: float, can_sell: np.ndarray
+) -> np.ndarray:
     """Sell from the largest sellable positions until `shortfall` USD is raised."""
     extra = np.zeros_like(held)
     order = np.argsort(-(held * snap.prices))

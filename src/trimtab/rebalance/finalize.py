@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
+from typing import cast
 
 import numpy as np
 
@@ -97,7 +98,9 @@ def _buy_trades(snap: Snapshot, d: Decision) -> list[Trade]:
     return out
 
 
-def _account_result(snap, d, a, trades, settings) -> AccountResult:  # type: ignore[no-untyped-def]
+def _account_result(
+    snap: Snapshot, d: Decision, a: int, trades: list[Trade], settings: Settings
+) -> AccountResult:
     account = snap.accounts[a]
     mine = [t for t in trades if t.account_id == account.account_id]
     held = snap.holdings()[a]
@@ -107,8 +110,8 @@ def _account_result(snap, d, a, trades, settings) -> AccountResult:  # type: ign
     bought = sum((t.value for t in mine if t.side is Side.BUY), _ZERO)
     cash_after = account.cash + flow + sold - bought
     after = held + _net_shares(snap, mine)
-    st = sum((t.realized_gain for t in mine if t.term is Term.SHORT), _ZERO)
-    lt = sum((t.realized_gain for t in mine if t.term is Term.LONG), _ZERO)
+    st = sum((cast(Decimal, t.realized_gain) for t in mine if t.term is Term.SHORT), _ZERO)
+    lt = sum((cast(Decimal, t.realized_gain) for t in mine if t.term is Term.LONG), _ZERO)
     hh = snap.household
     niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else _ZERO
     est_tax = cents(st * (hh.st_rate + niit) + lt * (hh.lt_rate + niit))
@@ -157,7 +160,12 @@ def _net_shares(snap: Snapshot, trades: list[Trade]) -> np.ndarray:
     return out
 
 
-def _household_result(snap, trades, accounts, settings) -> HouseholdResult:  # type: ignore[no-untyped-def]
+def _household_result(
+    snap: Snapshot,
+    trades: list[Trade],
+    accounts: tuple[AccountResult, ...],
+    settings: Settings,
+) -> HouseholdResult:
     holdings = snap.holdings()
     values = snap.account_values(holdings)
     after = holdings.copy()

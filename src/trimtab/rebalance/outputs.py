@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,13 +51,13 @@ def write_outputs(proposals: Sequence[Proposal], out: Path) -> dict[str, int]:
         }
 
 
-def _trades(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
+def _trades(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
     for p in proposals:
         for t in p.trades:
             yield [cell(getattr(t, c)) for c in TRADE_COLUMNS]
 
 
-def _accounts(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
+def _accounts(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
     for p in proposals:
         for r in p.accounts:
             terms = {k: round(v, 8) for k, v in r.objective_terms.items()}
@@ -72,7 +72,7 @@ def _accounts(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
             ]  # fmt: skip
 
 
-def _households(proposals: Sequence[Proposal]):  # type: ignore[no-untyped-def]
+def _households(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
     for p in proposals:
         h = p.household
         yield [

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from trimtab.domain import Security
 from trimtab.risk.classes import IDIO_SHARE, class_corr, class_vol
+
+if TYPE_CHECKING:
+    from trimtab.book import Book
 
 TRADING_DAYS = 252
 MIN_DAYS = 60
@@ -113,7 +117,7 @@ def _psd(cov: np.ndarray) -> np.ndarray:
     return (vecs * np.maximum(vals, 0)) @ vecs.T
 
 
-def risk_model_for(book) -> RiskModel:  # type: ignore[no-untyped-def]
+def risk_model_for(book: Book) -> RiskModel:
     """The book's model: estimated from price_history.csv when present, else the class default."""
     secs = list(book.securities)
     if book.price_history is None or len(book.price_history) == 0:
