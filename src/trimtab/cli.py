@@ -43,17 +43,39 @@ def _date(text: str | None) -> date | None:
         raise typer.BadParameter(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
-def _load(book: Path, as_of: str | None) -> Any:
-    """A fully checked book; `--as-of` becomes the book's as-of date for everything after."""
+BookArg = Annotated[
+    Path | None,
+    typer.Argument(help="Book folder; leave it out to use the book in the store (--db)"),
+]
+
+
+def _load(book: Path | None, as_of: str | None, db: str | None = None) -> Any:
+    """A fully checked book, from its folder or, without one, from the store; `--as-of` becomes
+    the book's as-of date for everything after."""
     import dataclasses
 
     from trimtab.check import load_checked
 
     day = _date(as_of)
-    b = load_checked(book, as_of=day)
+    b = load_checked(book, as_of=day) if book is not None else _stored(db)
     if day is None:
         return b
     return dataclasses.replace(b, settings=dataclasses.replace(b.settings, as_of=day))
+
+
+def _stored(db: str | None) -> Any:
+    """The book in the store, replayed once more so a history problem is caught here too."""
+    from trimtab.errors import StoreError
+    from trimtab.store import export_book, has_book, make_engine, upgrade
+    from trimtab.tax.ledger import replay
+
+    engine = make_engine(db)
+    upgrade(engine)
+    if not has_book(engine):
+        raise StoreError("the store holds no book: run `trimtab db import BOOK` first")
+    b = export_book(engine)
+    replay(b)
+    return b
 
 
 def _guard(fn: Callable[[], Any]) -> Any:
@@ -90,10 +112,11 @@ def validate(
 
 @app.command()
 def rebalance(
-    book: Path,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the outputs")],
+    book: BookArg = None,
     as_of: AsOf = None,
     method: Annotated[str | None, typer.Option(help="Rebalancing method")] = None,
+    db: DbOption = None,
 ) -> None:
     """Propose trades for every account; writes trades, summaries and block orders."""
     from trimtab.rebalance.outputs import write_outputs
@@ -104,7 +127,7 @@ def rebalance(
         raise typer.BadParameter(f"unknown method {name!r}; one of {', '.join(METHODS)}")
 
     def body() -> None:
-        b = _load(book, as_of)
+        b = _load(book, as_of, db)
         proposals = _with_progress(len(b.households), "rebalancing", lambda tick: rebalance_book(
             b, method=name, progress=tick))  # fmt: skip
         counts = write_outputs(proposals, out_dir)
@@ -115,16 +138,17 @@ def rebalance(
 
 @app.command("tax-report")
 def tax_report(
-    book: Path,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report")],
+    book: BookArg = None,
     year: Annotated[int | None, typer.Option(help="Tax year (default: the as-of year)")] = None,
     as_of: AsOf = None,
+    db: DbOption = None,
 ) -> None:
     """Realized gains (Form 8949 style), open lots and each household's tax year."""
     from trimtab.tax.report import write_tax_report
 
     def body() -> None:
-        b = _load(book, as_of)
+        b = _load(book, as_of, db)
         counts = write_tax_report(b, out_dir, year=year)
         for name, n in counts.items():
             out.print(f"{name}: {n} rows")
@@ -134,13 +158,14 @@ def tax_report(
 
 @app.command()
 def frontier(
-    book: Path,
+    book: BookArg = None,
     account: Annotated[str | None, typer.Option(help="Account to trace")] = None,
     household: Annotated[str | None, typer.Option(help="Household (with a model) to trace")] = None,
     as_of: AsOf = None,
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Also write the points as CSV")
     ] = None,
+    db: DbOption = None,
 ) -> None:
     """The tax/tracking frontier: from "ignore taxes" to "no realized gains"."""
     from rich.table import Table
@@ -148,7 +173,7 @@ def frontier(
     from trimtab.optimize.frontier import frontier as trace
 
     def body() -> None:
-        b = _load(book, as_of)
+        b = _load(book, as_of, db)
         points = trace(b, account_id=account, household_id=household)
         table = Table(title=f"frontier: {account or household}")
         for name in (
