@@ -106,6 +106,8 @@ def _account_result(
     held = snap.holdings()[a]
     value = cents(account.cash + _holdings_value(snap, a))
     flow = cents(Decimal(repr(float(d.flows[a]))))
+    if a in d.exceptions and not mine:  # nothing happens: the unmet request stays a request
+        flow = _ZERO
     sold = sum((t.value for t in mine if t.side is Side.SELL), _ZERO)
     bought = sum((t.value for t in mine if t.side is Side.BUY), _ZERO)
     cash_after = account.cash + flow + sold - bought
