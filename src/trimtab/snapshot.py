@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +23,7 @@ from trimtab.risk import RiskModel, risk_model_for
 
 if TYPE_CHECKING:
     from trimtab.tax.costs import WashBlocks
+    from trimtab.tax.records import Ledger
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,7 +77,7 @@ class Snapshot:
     def symbols(self) -> list[str]:
         return [s.symbol for s in self.securities]
 
-    @property
+    @cached_property
     def identity(self) -> np.ndarray:
         """An integer per security, shared by substantially identical ones (one wash group)."""
         from trimtab.rebalance.metrics import identity_index
@@ -99,7 +101,7 @@ class Snapshot:
 
 def build_snapshots(
     book: Book,
-    ledger: object,
+    ledger: Ledger,
     as_of: date,
     households: Iterable[str] | None = None,
     risk: RiskModel | None = None,
@@ -108,7 +110,7 @@ def build_snapshots(
     from trimtab.tax.costs import wash_blocks
 
     open_lots: dict[str, list[Lot]] = {}
-    for lot in ledger.open_lots:  # type: ignore[attr-defined]
+    for lot in ledger.open_lots:
         open_lots.setdefault(lot.account_id, []).append(lot)
     flows: dict[str, Decimal] = {}
     for f in book.cash_flows:
@@ -121,7 +123,7 @@ def build_snapshots(
             continue
         accounts = tuple(book.accounts_by_household.get(hh.household_id, ()))
         lots = tuple(lot for a in accounts for lot in open_lots.get(a.account_id, ()))
-        blocks = wash_blocks(ledger, hh.household_id, as_of, book.security_by_symbol)  # type: ignore[arg-type]
+        blocks = wash_blocks(ledger, hh.household_id, as_of, book.security_by_symbol)
         snap = _snapshot(book, hh, accounts, lots, flows, blocks, as_of, risk)
         st, lt = ytd.get(hh.household_id, (0.0, 0.0))
         yield replace(
@@ -131,10 +133,10 @@ def build_snapshots(
         )
 
 
-def _realized_this_year(ledger: object, as_of: date) -> dict[str, tuple[float, float]]:
+def _realized_this_year(ledger: Ledger, as_of: date) -> dict[str, tuple[float, float]]:
     """(short, long) net realized USD per household in taxable accounts, year of `as_of`."""
     out: dict[str, list[float]] = {}
-    for d in ledger.dispositions:  # type: ignore[attr-defined]
+    for d in ledger.dispositions:
         if d.taxable and d.sold.year == as_of.year and d.sold <= as_of:
             pair = out.setdefault(d.household_id, [0.0, 0.0])
             pair[0 if d.term is Term.SHORT else 1] += float(d.gain)

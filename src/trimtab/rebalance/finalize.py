@@ -39,8 +39,10 @@ def shares(value: float, fractional: bool, cap: Decimal | None = None) -> Decima
 def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings) -> Proposal:
     """Exact trades (lot by lot for sells), per-account results and the household result."""
     trades = _sell_trades(snap, decision) + _buy_trades(snap, decision)
+    sleeve = sleeves(snap, settings.optimizer.substitute_min_correlation)
     accounts = tuple(
-        _account_result(snap, decision, a, trades, settings) for a in range(len(snap.accounts))
+        _account_result(snap, decision, a, trades, settings, sleeve)
+        for a in range(len(snap.accounts))
     )
     return Proposal(
         household_id=snap.household.household_id,
@@ -99,8 +101,14 @@ def _buy_trades(snap: Snapshot, d: Decision) -> list[Trade]:
 
 
 def _account_result(
-    snap: Snapshot, d: Decision, a: int, trades: list[Trade], settings: Settings
+    snap: Snapshot,
+    d: Decision,
+    a: int,
+    trades: list[Trade],
+    settings: Settings,
+    sleeve: np.ndarray,
 ) -> AccountResult:
+    """Account `a`'s figures; `sleeve` pools close substitutes for the equivalent drift."""
     account = snap.accounts[a]
     mine = [t for t in trades if t.account_id == account.account_id]
     held = snap.holdings()[a]
@@ -122,7 +130,6 @@ def _account_result(
     reasons = d.exceptions.get(a, ())
     status = Status.EXCEPTION if reasons else (Status.TRADE if mine else Status.NO_TRADE)
     target, tcash = snap.targets[a], float(snap.target_cash[a])
-    sleeve = sleeves(snap, settings.optimizer.substitute_min_correlation)
     return AccountResult(
         equiv_drift_before=drift(held * snap.prices, float(account.cash), target, tcash, sleeve),
         equiv_drift_after=drift(after * snap.prices, float(cash_after), target, tcash, sleeve),
