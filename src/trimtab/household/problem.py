@@ -60,12 +60,13 @@ def household_problem(
     can_buy = np.array([buy_list(snap, int(a), opt.substitute_min_correlation) for a in managed])
     can_buy &= ~(snap.no_buy[managed] | snap.exclude[managed] | snap.wash_no_buy[None, :])
     can_buy &= ~np.isin(identity, list(extra_no_buy))[None, :]
-    flows = snap.flows.copy()
-    groups, members = _groups(snap, managed, away, values, scale)
-    if snap.household_flow and len(members) == 0:  # no account follows the household model:
-        post = values.sum(1) + snap.cash + snap.flows  # split the request by value, as accounts do
-        flows += split_pro_rata(snap.household_flow, post, snap.managed)
-        groups, members = _groups(snap, managed, away, values, scale, flows)
+    members = np.flatnonzero([snap.accounts[a].model_id is None for a in managed])
+    flows, placed = snap.flows.copy(), snap.household_flow
+    if placed and len(members) == 0:  # no account follows the household model: the request
+        post = values.sum(1) + snap.cash + snap.flows  # is split by value, as accounts do
+        flows += split_pro_rata(placed, post, snap.managed)
+        placed = 0.0
+    groups = _groups(snap, managed, members, away, values, scale, flows, placed)
     drag = drag_matrix(
         [snap.accounts[a] for a in managed], snap.securities, snap.household, settings.location
     )
@@ -96,7 +97,7 @@ def household_problem(
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
         account_ids=tuple(snap.accounts[a].account_id for a in managed),
-        **_placement(snap, settings, managed, members, values, scale, flows),
+        **_placement(snap, settings, managed, members, values, scale, flows, placed),
     )
     return data, managed, lots
 
@@ -104,25 +105,27 @@ def household_problem(
 def _groups(
     snap: Snapshot,
     managed: np.ndarray,
+    members: np.ndarray,
     away: np.ndarray,
     values: np.ndarray,
     scale: float,
-    flows: np.ndarray | None = None,
-) -> tuple[tuple[Group, ...], np.ndarray]:
-    """The household group (accounts following the household model) and one per own model.
+    flows: np.ndarray,
+    placed: float,
+) -> tuple[Group, ...]:
+    """The household group (`members`, the managed accounts following the household model, and
+    the held-away accounts) and one group per account with its own model.
 
-    `flows` (USD per account) default to the account-scoped requests; when the household request
-    has been split over the accounts it includes their shares.
+    `flows` are USD cash requests per account; `placed` is the household request the solve
+    places among the members (counted in the household group's value).
     """
-    flows = snap.flows if flows is None else flows
-    own = np.array([snap.accounts[a].model_id is not None for a in managed], dtype=bool)
-    members = np.flatnonzero(~own)
     groups = []
     post = values.sum(1) + snap.cash + flows
-    placed = snap.household_flow if np.allclose(flows, snap.flows) else 0.0
+    own = np.setdiff1d(np.arange(len(managed)), members)
     if len(members) or len(away):
-        excluded = snap.exclude[managed[members]].all(0) if len(members) else np.zeros(0, bool)
-        excluded = excluded if len(members) else np.zeros(len(snap.securities), dtype=bool)
+        n_s = len(snap.securities)
+        excluded = (
+            snap.exclude[managed[members]].all(0) if len(members) else np.zeros(n_s, dtype=bool)
+        )
         target, tcash = screened_target(snap.household_target, snap.household_target_cash, excluded)
         share = float(post[managed[members]].sum() + post[away].sum() + placed)
         if share <= 0:
@@ -132,14 +135,14 @@ def _groups(
         fixed = values[away].sum(0) / scale
         fixed_cash = float(snap.cash[away].sum()) / scale
         groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash))
-    for i in np.flatnonzero(own):
+    for i in own:
         a = managed[i]
         target, tcash = screened_target(
             snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
         )
         zero = np.zeros(len(snap.securities))
         groups.append(Group(np.array([i]), target, tcash, float(post[a]) / scale, zero, 0.0))
-    return tuple(groups), members
+    return tuple(groups)
 
 
 def _placement(
@@ -150,10 +153,11 @@ def _placement(
     values: np.ndarray,
     scale: float,
     flows: np.ndarray,
+    placed: float,
 ) -> _Placement:
-    """Bounds and costs of placing the household cash request among the household group."""
-    total = snap.household_flow / scale
-    if total == 0 or not np.allclose(flows, snap.flows):  # none, or already split by value
+    """Bounds and costs of placing the household cash request (`placed` USD) among the group."""
+    total = placed / scale
+    if total == 0:
         return {}
     n = len(managed)
     kinds = [snap.accounts[a].kind for a in managed]
