@@ -78,11 +78,28 @@ class Snapshot:
         return [s.symbol for s in self.securities]
 
     @cached_property
+    def identities(self) -> np.ndarray:
+        """The wash identity (`Security.identity`) of each security, as an array of str."""
+        return np.array([s.identity for s in self.securities], dtype=object)
+
+    @cached_property
     def identity(self) -> np.ndarray:
         """An integer per security, shared by substantially identical ones (one wash group)."""
         from trimtab.rebalance.metrics import identity_index
 
-        return identity_index([s.identity for s in self.securities])
+        return identity_index(list(self.identities))
+
+    @cached_property
+    def corr(self) -> np.ndarray:
+        """Return correlations between the securities, from `cov`."""
+        sd = np.sqrt(np.maximum(np.diag(self.cov), 1e-18))
+        return self.cov / np.outer(sd, sd)
+
+    @cached_property
+    def same_class(self) -> np.ndarray:
+        """(S, S) whether two securities share an asset class."""
+        classes = np.array([s.asset_class for s in self.securities], dtype=object)
+        return classes[:, None] == classes[None, :]
 
     def holdings(self) -> np.ndarray:
         """Shares held, (A, S)."""

@@ -56,7 +56,7 @@ def household_problem(
     lot_min, lot_max, value = lot_bounds(
         snap, lots, scale, costs, extra_no_loss, opt.screen_max_tax
     )
-    identity = np.array([s.identity for s in snap.securities])
+    identity = snap.identities
     can_buy = np.array([buy_list(snap, int(a), opt.substitute_min_correlation) for a in managed])
     can_buy &= ~(snap.no_buy[managed] | snap.exclude[managed] | snap.wash_no_buy[None, :])
     can_buy &= ~np.isin(identity, list(extra_no_buy))[None, :]

@@ -90,7 +90,7 @@ def account_problem(
     lot_min, lot_max, value = lot_bounds(
         snap, lots, scale, costs, carry.bought | extra_no_loss, opt.screen_max_tax
     )
-    identity = np.array([s.identity for s in snap.securities])
+    identity = snap.identities
     no_buy = ~buy_list(snap, a, opt.substitute_min_correlation)
     no_buy |= snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
     no_buy |= np.isin(identity, list(carry.loss_sold | extra_no_buy))
@@ -133,10 +133,7 @@ def sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:
     """Groups of close substitutes: same asset class and return correlation at least `min_corr`,
     joined transitively (wash identities always share a group). An integer per security."""
     n = len(snap.securities)
-    sd = np.sqrt(np.maximum(np.diag(snap.cov), 1e-18))
-    corr = snap.cov / np.outer(sd, sd)
-    classes = np.array([s.asset_class for s in snap.securities])
-    close = ((corr >= min_corr) & (classes[:, None] == classes[None, :])) | (
+    close = ((snap.corr >= min_corr) & snap.same_class) | (
         snap.identity[:, None] == snap.identity[None, :]
     )
     label = np.arange(n)
@@ -157,11 +154,8 @@ def buy_list(snap: Snapshot, a: int, min_corr: float) -> np.ndarray:
     in_model = snap.targets[a] > 0
     if not in_model.any():
         return in_model
-    sd = np.sqrt(np.maximum(np.diag(snap.cov), 1e-18))
-    corr = snap.cov[in_model] / np.outer(sd[in_model], sd)
-    classes = np.array([s.asset_class for s in snap.securities])
-    same = classes[in_model][:, None] == classes[None, :]
-    return in_model | ((corr >= min_corr) & same).any(0)
+    close = (snap.corr[in_model] >= min_corr) & snap.same_class[in_model]
+    return in_model | close.any(0)
 
 
 def lot_bounds(
@@ -179,7 +173,7 @@ def lot_bounds(
     excluded lot must be sold whole unless it may not be, or its tax exceeds `max_tax` of value.
     """
     acct, sec = snap.lot_account[lots], snap.lot_security[lots]
-    identity = np.array([s.identity for s in snap.securities])
+    identity = snap.identities
     value = snap.lot_qty[lots] * snap.prices[sec] / scale
     blocked = snap.lot_loss_blocked[lots] | np.isin(identity[sec], list(no_loss))
     blocked &= costs.loss[lots]

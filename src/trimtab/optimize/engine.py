@@ -153,7 +153,7 @@ def _carry_forward(
     carry: Carry,
 ) -> None:
     """Record what this account proposed for the accounts after it (budget, wash identities)."""
-    identity = np.array([s.identity for s in snap.securities])
+    identity = snap.identities
     value = sells * snap.prices[snap.lot_security[lots]]
     carry.gain_usd += float(value @ costs.gain[lots])
     carry.tax_usd += float(value @ (costs.gain[lots] * costs.rate[lots]))

@@ -56,7 +56,7 @@ def clashes(
     snap: Snapshot, lots: np.ndarray, solution: Solution, costs: LotCosts
 ) -> frozenset[str]:
     """Identities the solution both sells at a loss and buys (in any account of the problem)."""
-    identity = np.array([s.identity for s in snap.securities])
+    identity = snap.identities
     loss_sold = lots[(solution.sells > 1e-7) & costs.loss[lots]]
     sold = set(identity[snap.lot_security[loss_sold]])
     bought = set(identity[np.flatnonzero((solution.buys > 1e-7).any(axis=0))])
