@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from books import _recent_trade, _restrictions, usd
+from books import _restrictions, draw_lots, usd
 from hypothesis import strategies as st
 
 from trimtab.book import Book
@@ -162,19 +162,9 @@ def households(draw: st.DrawFn, *, flows: bool = True) -> Book:
                 managed=a == 0 or draw(st.integers(0, 3)) > 0,
             )
         )
-        for k in range(draw(st.integers(1, 4))):
-            sec = draw(st.sampled_from(securities))
-            qty = Decimal(draw(st.integers(1, 300)))
-            if fractional and draw(st.booleans()):
-                qty += Decimal("0.5")
-            factor = draw(st.sampled_from([0.5, 0.7, 0.9, 1.05, 1.2, 1.5]))
-            age = draw(st.sampled_from([40, 200, 340, 360, 400, 900]))
-            lots.append(
-                Lot(f"{account_id}.{k}", account_id, sec.symbol, qty,
-                    usd(float(qty * sec.price) * factor), AS_OF - timedelta(days=age))
-            )  # fmt: skip
-            if draw(st.integers(0, 2)) == 0:
-                txns.append(_recent_trade(draw, lots[-1], sec, securities))
+        mine, trades = draw_lots(draw, account_id, fractional, securities, trade_odds=3)
+        lots += mine
+        txns += trades
     restrictions = _restrictions(draw, accounts, securities)
     cash_flows = []
     if flows and draw(st.booleans()):

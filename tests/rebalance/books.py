@@ -95,20 +95,9 @@ def small_books(draw: st.DrawFn, *, budgets: bool = True, flows: bool = True) ->
                 lot_method=draw(st.sampled_from(list(LotMethod))),
             )
         )
-        for k in range(draw(st.integers(1, 4))):
-            sec = draw(st.sampled_from(securities))
-            qty = Decimal(draw(st.integers(1, 300)))
-            if fractional and draw(st.booleans()):
-                qty += Decimal("0.5")
-            factor = draw(st.sampled_from([0.5, 0.7, 0.9, 1.05, 1.2, 1.5]))
-            age = draw(st.sampled_from([40, 200, 340, 360, 400, 900]))
-            lot_id = f"{account_id}.{k}"
-            lots.append(
-                Lot(lot_id, account_id, sec.symbol, qty, usd(float(qty * sec.price) * factor),
-                    AS_OF - timedelta(days=age))
-            )  # fmt: skip
-            if draw(st.integers(0, 3)) == 0:
-                txns.append(_recent_trade(draw, lots[-1], sec, securities))
+        mine, trades = draw_lots(draw, account_id, fractional, securities, trade_odds=4)
+        lots += mine
+        txns += trades
     restrictions = _restrictions(draw, accounts, securities)
     cash_flows = []
     if flows and draw(st.booleans()):
@@ -146,6 +135,45 @@ def _models(draw: st.DrawFn, securities: list[Security], classes: tuple[str, ...
             comps[0] = ModelComponent(comps[0].component, comps[0].weight + rest)
         out.append(Model(f"M{m}", tuple(comps)))
     return out
+
+
+def draw_lots(
+    draw: st.DrawFn,
+    account_id: str,
+    fractional: bool,
+    securities: list[Security],
+    *,
+    trade_odds: int,
+) -> tuple[list[Lot], list[Transaction | None]]:
+    """1-4 lots of an account at gains and losses, short and long term; about one lot in
+    `trade_odds` gets a recent trade inside the 30-day window."""
+    lots: list[Lot] = []
+    txns: list[Transaction | None] = []
+    for k in range(draw(st.integers(1, 4))):
+        sec = draw(st.sampled_from(securities))
+        qty = Decimal(draw(st.integers(1, 300)))
+        if fractional and draw(st.booleans()):
+            qty += Decimal("0.5")
+        factor = draw(st.sampled_from([0.5, 0.7, 0.9, 1.05, 1.2, 1.5]))
+        age = draw(st.sampled_from([40, 200, 340, 360, 400, 900]))
+        lots.append(
+            Lot(f"{account_id}.{k}", account_id, sec.symbol, qty,
+                usd(float(qty * sec.price) * factor), AS_OF - timedelta(days=age))
+        )  # fmt: skip
+        if draw(st.integers(0, trade_odds - 1)) == 0:
+            txns.append(_recent_trade(draw, lots[-1], sec, securities))
+    return lots, txns
+
+
+def check_hard_rules(book: Book, proposal: Proposal) -> None:
+    """Every rule no method may break: no crash, lots, cash, restrictions, whole shares."""
+    check_no_crash(proposal)
+    check_lots(book, proposal)
+    check_cash(book, proposal)
+    check_cash_adds_up(book, proposal)
+    check_restricted_buys(book, proposal)
+    check_no_sell(book, proposal)
+    check_whole_shares(book, proposal)
 
 
 def _recent_trade(
