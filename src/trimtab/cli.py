@@ -116,6 +116,21 @@ def _stored(db: str | None) -> Any:
     return b
 
 
+def _outside_the_book(out: Path, book: Path | None) -> None:
+    """Refuse an output path that is the book folder or inside it: the outputs would become
+    files of the book, which would then no longer validate."""
+    if book is None:
+        return
+    target, folder = out.resolve(), book.resolve()
+    if target == folder or folder in target.parents:
+        from trimtab.errors import ConfigError
+
+        raise ConfigError(
+            f"--out {out} is inside the book folder {book}: the outputs would become part of the "
+            "book; choose a folder outside it"
+        )
+
+
 def _guard(fn: Callable[[], Any]) -> Any:
     """Run a command body; a trimtab error prints its message and exits with its code."""
     try:
@@ -170,6 +185,7 @@ def rebalance(
     name = method.value
 
     def body() -> None:
+        _outside_the_book(out_dir, book)
         b = _load(book, as_of, db)
         proposals = _with_progress(len(b.households), "rebalancing", lambda tick: rebalance_book(
             b, method=name, progress=tick))  # fmt: skip
@@ -195,6 +211,7 @@ def tax_report(
     from trimtab.tax.report import write_tax_report
 
     def body() -> None:
+        _outside_the_book(out_dir, book)
         b = _load(book, as_of, db)
         counts = write_tax_report(b, out_dir, year=year)
         for name, n in counts.items():
@@ -229,6 +246,8 @@ def frontier(
     from trimtab.optimize.frontier import frontier as trace
 
     def body() -> None:
+        if out_file is not None:
+            _outside_the_book(out_file, book)
         b = _load(book, as_of, db)
         points = trace(b, account_id=account, household_id=household)
         table = Table(title=f"frontier: {account or household}")
