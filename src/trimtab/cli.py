@@ -243,6 +243,7 @@ def frontier(
     """The tax/tracking frontier: from "ignore taxes" to "no realized gains"."""
     from rich.table import Table
 
+    from trimtab.optimize.frontier import COLUMNS, csv_rows
     from trimtab.optimize.frontier import frontier as trace
 
     def body() -> None:
@@ -251,34 +252,22 @@ def frontier(
         b = _load(book, as_of, db)
         points = trace(b, account_id=account, household_id=household)
         table = Table(title=f"frontier: {account or household}")
-        for name in (
-            "tax weight",
-            "est tax USD",
-            "net gain USD",
-            "tracking error",
-            "drift",
-            "traded USD",
-        ):
+        names = ["tax weight", "est tax USD", "net gain USD", "tracking error", "drift",
+                 "traded USD"]  # fmt: skip
+        for name in names:
             table.add_column(name, justify="right")
-        rows = []
-        for p in points:
-            if p.feasible:
-                rows.append(
-                    [p.tax_weight, p.est_tax, p.realized_gain, p.tracking_error, p.drift, p.traded]
-                )
-            weight = "gains <= 0" if p.tax_weight is None else f"{p.tax_weight:g}"
-            if not p.feasible:
-                table.add_row(weight, "infeasible", "", "", "", "")
-                continue
-            row = [weight, f"{p.est_tax:,.2f}", f"{p.realized_gain:,.2f}",
-                   f"{p.tracking_error:.4%}", f"{p.drift:.4f}", f"{p.traded:,.0f}"]  # fmt: skip
-            table.add_row(*row)
+        for p, row in zip(points, csv_rows(points), strict=True):
+            money = (f"{x:,.2f}" for x in (p.est_tax, p.realized_gain))
+            table.add_row(
+                row[0], *money, f"{p.tracking_error:.2%}", f"{p.drift:.4f}", f"{p.traded:,.2f}"
+            )
         out.print(table)
+        for p, row in zip(points, csv_rows(points), strict=True):
+            if p.reasons:
+                out.print(f"exception at tax weight {row[0]}: {row[-1]}", highlight=False)
         if out_file is not None:
-            from trimtab.files import write_csv
-
-            header = ("tax_weight", "est_tax", "realized_gain", "tracking_error", "drift", "traded")
-            write_csv(out_file, header, ([_num(x) for x in row] for row in rows))
+            _write_file(out_file, COLUMNS, csv_rows(points))
+            out.print(f"wrote {len(points)} points to {out_file}")
 
     _guard(body)
 
@@ -375,9 +364,17 @@ def demo(
     )
 
 
-def _num(value: float | None) -> str:
-    """A figure for a CSV: empty for None (the zero-gain point), else 10 significant digits."""
-    return "" if value is None else f"{value:.10g}"
+def _write_file(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    """One CSV file, all or nothing: written beside `path`, then moved onto it."""
+    from trimtab.files import write_csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.part")
+    try:
+        write_csv(part, header, rows)
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _with_progress(total: int, label: str, work: Callable[[Callable[[int], None]], Any]) -> Any:

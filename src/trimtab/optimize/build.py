@@ -61,6 +61,7 @@ def lot_costs(snap: Snapshot, settings: Settings) -> LotCosts:
     tax = np.where(gain >= 0, gain * rate, gain * np.maximum(rate - opt.loss_deferral * lt, 0.0))
     waiting = (~taxes.is_long) & (taxes.days_to_long_term <= opt.wait_days) & (gain > 0)
     tax = tax + np.where(waiting & taxable, opt.wait_penalty * gain * (st - lt), 0.0)
+    tax = tax * opt.tax_weight
     return LotCosts(tax, np.where(taxable, gain, 0.0), rate, (gain < 0) & taxable)
 
 
