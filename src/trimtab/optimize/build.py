@@ -87,7 +87,10 @@ def account_problem(
     np.add.at(held, sec, snap.lot_qty[lots] * snap.prices[sec])
     scale = float(held.sum() + snap.cash[a] + flow)
     if scale <= 0:
-        raise ValueError(f"the cash request leaves no value ({scale:.2f} USD)")
+        raise ValueError(
+            f"the cash request of {-flow:,.2f} USD is more than the account is worth "
+            f"({float(held.sum() + snap.cash[a]):,.2f} USD): lower the withdrawal"
+        )
     lot_min, lot_max, value = lot_bounds(
         snap, lots, scale, costs, carry.bought | extra_no_loss, opt.screen_max_tax
     )
