@@ -73,7 +73,7 @@ def run_day(
     day = book.as_of(as_of)
     book = dataclasses.replace(book, settings=dataclasses.replace(book.settings, as_of=day))
     settings = book.settings
-    shared = shared_inputs(book, day, method)
+    shared = shared_inputs(book, day, method).with_digest()
     shared_text = shared.text()
     run_exec = executor or SequentialExecutor()
     with engine.begin() as conn:

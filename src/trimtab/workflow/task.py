@@ -52,6 +52,12 @@ class Shared:
     book: Book
     risk: RiskModel
     price_dates: Mapping[str, date] = field(default_factory=dict)
+    digest: str = ""
+    """Digest of `text()`: part of every household's input digest (see `with_digest`)."""
+
+    def with_digest(self) -> Shared:
+        """The same inputs with `digest` set (computed once, in the calling process)."""
+        return dataclasses.replace(self, digest=codec.digest(self.text()))
 
     def text(self) -> str:
         """Canonical JSON of the shared inputs (stored once per run)."""
@@ -123,7 +129,7 @@ def solve_chunk(shared: Shared, chunk: Chunk) -> list[Outcome]:
     out = []
     for job in chunk.jobs:
         inputs = household_text(book, job.household_id, job.ctx)
-        digest = codec.digest(inputs)
+        digest = input_digest(shared, inputs)
         if digest == job.known_digest:
             out.append(_unchanged(job.household_id, inputs, digest))
             continue
@@ -140,7 +146,7 @@ def solve_household(
     inputs: str,
 ) -> Outcome:
     """One household: snapshot, screen, solve (unless quiet), check the exception rules."""
-    digest = codec.digest(inputs)
+    digest = input_digest(shared, inputs)
     try:
         if ledger is None:
             ledger = replay(book, [household_id])
@@ -246,6 +252,11 @@ def _unchanged(hid: str, inputs: str, digest: str) -> Outcome:
     return Outcome(hid, UNCHANGED, (), (), Decimal(0), Decimal(0), None, 0, inputs, digest, "")
 
 
+def input_digest(shared: Shared, inputs: str) -> str:
+    """A household's input version: its own inputs and the run's book-wide ones."""
+    return codec.digest(f"{shared.digest}\n{inputs}")
+
+
 def household_text(book: Book, household_id: str, ctx: Context) -> str:
     """Canonical JSON of one household's inputs: its records and the run's context for it."""
     return codec.dumps({"records": household_records(book, household_id), "context": ctx})
@@ -302,7 +313,8 @@ def shared_from_text(text: str) -> Shared:
         r["shrinkage"],
     )
     dates = {k: date.fromisoformat(v) for k, v in data["price_dates"].items()}
-    return Shared(date.fromisoformat(data["as_of"]), data["method"], book, risk, dates)
+    day = date.fromisoformat(data["as_of"])
+    return Shared(day, data["method"], book, risk, dates, codec.digest(text))
 
 
 def household_from_text(text: str) -> tuple[dict[str, tuple[Any, ...]], Context]:
