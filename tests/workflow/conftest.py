@@ -12,6 +12,7 @@ from trimtab.book import Book
 from trimtab.generate import generate_book
 from trimtab.store import import_book, make_engine, upgrade
 
+
 @pytest.fixture(scope="session")
 def day_book() -> Book:
     """8 generated households with history, restrictions, cash requests and price history."""

@@ -77,8 +77,10 @@ def test_a_broken_household_becomes_an_exception_and_the_rest_completes(stored: 
     engine = stored()
     with engine.begin() as conn:
         victim = conn.execute(
-            sa.select(w.metadata.tables["accounts"].c.account_id, w.metadata.tables["accounts"]
-                      .c.household_id).limit(1)
+            sa.select(
+                w.metadata.tables["accounts"].c.account_id,
+                w.metadata.tables["accounts"].c.household_id,
+            ).limit(1)
         ).one()
         conn.execute(
             sa.update(w.metadata.tables["accounts"])
@@ -164,7 +166,7 @@ def test_a_rerun_keeps_approved_proposals_and_reproposes_changed_households(
     again = run_day(engine)
     assert (again.proposed, again.kept) == (HOUSEHOLDS - 1, 1)
     after = current(engine)
-    assert after[[h for h, p in first.items() if p == keep][0]] == keep
+    assert after[next(h for h, p in first.items() if p == keep)] == keep
     assert len(set(after.values()) & set(first.values())) == 1
     supersede = [e.detail["supersedes"] for e in audit(engine, action="propose")][HOUSEHOLDS:]
     assert sorted(supersede) == sorted(p for p in first.values() if p != keep)

@@ -260,7 +260,10 @@ def _decision(verb: str) -> Callable[..., None]:
                 clean=True if clean else None,
             )
             done = getattr(p, verb)(_engine(db), f, _actor(actor), note)
-            out.print(f"{verb}d {len(done)} proposal(s)" + (f": {_ids(done)}" if done else ""))
+            out.print(
+                f"{verb.rstrip('e')}ed {len(done)} proposal(s)"
+                + (f": {_ids(done)}" if done else "")
+            )
 
         _guard(body)
 

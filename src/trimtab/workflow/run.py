@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from trimtab.batch import Executor, SequentialExecutor
+from trimtab.book import Book
 from trimtab.config import dump_toml, settings_to_dict
 from trimtab.errors import StoreError
 from trimtab.rebalance.run import DEFAULT_METHOD, METHODS
@@ -26,6 +27,7 @@ from trimtab.store import export_book, has_book
 from trimtab.store import workflow_tables as w
 from trimtab.workflow import audit, codec
 from trimtab.workflow.prepare import (
+    Current,
     contexts,
     current_proposals,
     imported_at,
@@ -34,6 +36,7 @@ from trimtab.workflow.prepare import (
     shared_inputs,
 )
 from trimtab.workflow.save import save_outcomes
+from trimtab.workflow.screen import Context
 from trimtab.workflow.summary import day_summary
 from trimtab.workflow.task import Shared, solve_chunk
 
@@ -64,30 +67,22 @@ def run_day(
 
     `progress(n)` is called as households finish; `on_total(n)` once with the number to do.
     """
-    if method not in METHODS:
-        raise StoreError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
-    if not has_book(engine):
-        raise StoreError("the store holds no book: run `trimtab db import BOOK` first")
     who = actor or audit.default_actor()
-    book = export_book(engine)
-    day = book.as_of(as_of)
-    book = dataclasses.replace(book, settings=dataclasses.replace(book.settings, as_of=day))
-    settings = book.settings
-    shared = shared_inputs(book, day, method).with_digest()
-    shared_text = shared.text()
     run_exec = executor or SequentialExecutor()
+    plan = plan_day(engine, as_of, method)
+    book, day, shared = plan.book, plan.as_of, plan.shared
+    settings = book.settings
     with engine.begin() as conn:
-        ctx = contexts(conn, book, day)
-        current = current_proposals(conn, day)
         _abandon_stale(conn, who)
         version = {"book_imported_at": imported_at(conn), "last_feed": last_feed(conn)}
-        run_id = _start(conn, day, who, run_exec.name, method, settings, version, shared_text)
+        run_id = _start(conn, day, who, run_exec.name, method, settings, version, shared.text())
+    ctx, current = plan.contexts, plan.current
     kept, chunks = jobs_and_chunks(book, ctx, current, chunk_size or settings.workflow.chunk_size)
     if on_total is not None:
         on_total(len(book.households) - len(kept))
     advisors = _advisors(book)
     proposed = unchanged = 0
-    for _, outcomes in run_exec.run(_task, shared, chunks):
+    for _, outcomes in run_exec.run(solve_chunk, shared, chunks):
         with engine.begin() as conn:
             n = save_outcomes(conn, run_id, day, outcomes, settings, who, advisors)
         proposed += n
@@ -103,8 +98,30 @@ def run_day(
     return RunResult(run_id, day, len(book.households), proposed, unchanged, len(kept), summary)
 
 
-def _task(shared: Shared, chunk: Any) -> Any:
-    return solve_chunk(shared, chunk)
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """What a run of one day starts from: the book, the shared inputs, each household's context
+    and the day's current proposals."""
+
+    book: Book
+    as_of: date
+    shared: Shared
+    contexts: dict[str, Context]
+    current: dict[str, Current]
+
+
+def plan_day(engine: Engine, as_of: date | None = None, method: str = DEFAULT_METHOD) -> Plan:
+    """Read what a run needs from the store (reads only)."""
+    if method not in METHODS:
+        raise StoreError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
+    if not has_book(engine):
+        raise StoreError("the store holds no book: run `trimtab db import BOOK` first")
+    book = export_book(engine)
+    day = book.as_of(as_of)
+    book = dataclasses.replace(book, settings=dataclasses.replace(book.settings, as_of=day))
+    shared = shared_inputs(book, day, method).with_digest()
+    with engine.connect() as conn:
+        return Plan(book, day, shared, contexts(conn, book, day), current_proposals(conn, day))
 
 
 def _advisors(book: Any) -> dict[str, str | None]:
