@@ -12,6 +12,7 @@ from trimtab.money import cents
 from trimtab.names import Status
 from trimtab.rebalance.finalize import finalize
 from trimtab.rebalance.methods import DEFAULT_METHOD, METHODS
+from trimtab.rebalance.positions import positions
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
@@ -80,4 +81,7 @@ def failed_proposal(snap: Snapshot, method: str, reason: str) -> Proposal:
         drift_after=float("nan"),
         est_tax=zero,
     )
-    return Proposal(snap.household.household_id, method, (), accounts, household)
+    held, household_held = positions(snap, (), [r.cash_after for r in accounts])
+    return Proposal(
+        snap.household.household_id, method, (), accounts, household, held, household_held
+    )
