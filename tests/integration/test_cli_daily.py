@@ -45,15 +45,20 @@ def test_a_day_at_the_desk(book: Path, db_url: str, tmp_path: Path) -> None:
     assert released.exit_code == 0, released.output
     orders = list(csv.DictReader((out / "orders.csv").open()))
     allocations = list(csv.DictReader((out / "allocations.csv").open()))
-    assert orders and list(orders[0]) == ["symbol", "side", "quantity", "price", "accounts"]
-    assert list(allocations[0]) == ["symbol", "side", "account_id", "quantity"]
-    total: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    assert orders
+    assert list(orders[0]) == ["symbol", "side", "quantity", "price", "value", "accounts"]
+    assert list(allocations[0]) == ["symbol", "side", "price", "account_id", "quantity"]
+    total: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     for a in allocations:
-        total[(a["symbol"], a["side"])] += Decimal(a["quantity"])
+        total[(a["symbol"], a["side"], a["price"])] += Decimal(a["quantity"])
     for o in orders:
-        assert total[(o["symbol"], o["side"])] == Decimal(o["quantity"])
+        key = (o["symbol"], o["side"], o["price"])
+        assert total[key] == Decimal(o["quantity"])
+        assert Decimal(o["value"]) == (Decimal(o["quantity"]) * Decimal(o["price"])).quantize(
+            Decimal("0.01")
+        )
         assert int(o["accounts"]) == sum(
-            1 for a in allocations if (a["symbol"], a["side"]) == (o["symbol"], o["side"])
+            1 for a in allocations if (a["symbol"], a["side"], a["price"]) == key
         )
     again = cli("orders", "--db", db_url, "--out", tmp_path / "again", "--actor", "dee")
     assert "0 order(s)" in again.output

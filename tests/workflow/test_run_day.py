@@ -133,13 +133,16 @@ def test_approve_release_and_nothing_is_sent_twice(stored: Stored) -> None:
         trades = conn.execute(
             sa.select(w.proposed_trades).where(w.proposed_trades.c.proposal_id.in_(ids[1:]))
         ).all()
-    wanted: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    wanted: dict[tuple[str, str, Decimal], dict[str, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
     for t in trades:
-        wanted[(t.symbol, t.side)][t.account_id] += t.quantity
-    assert {(o.symbol, o.side) for o in release.orders} == set(wanted)
-    for o in release.orders:
+        wanted[(t.symbol, t.side, t.price)][t.account_id] += t.quantity
+    got = {(o.symbol, o.side.value, o.price): o for o in release.orders}
+    assert set(got) == set(wanted)
+    for key, o in got.items():
         assert sum(a.quantity for a in o.allocations) == o.quantity
-        assert {a.account_id: a.quantity for a in o.allocations} == wanted[(o.symbol, o.side)]
+        assert {a.account_id: a.quantity for a in o.allocations} == wanted[key]
     assert stored_release(engine, release.release_id) == release
     assert release_orders(engine, "carl").orders == ()
     assert approve(engine, ProposalFilter(ids=ids), "ann") == [ids[0]]  # released ones are final

@@ -1,10 +1,10 @@
-"""Release approved proposals as block orders: one order per security and side, with each
-account's allocation, marked released in the same transaction so nothing is sent twice."""
+"""Release approved proposals as block orders: one order per security, side and price (the pure
+`trimtab.rebalance.orders.block_orders`, as in a rebalance's outputs), with each account's
+allocation, marked released in the same transaction so nothing is sent twice."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,30 +16,11 @@ from sqlalchemy import Engine
 from trimtab.book.write import cell
 from trimtab.errors import StoreError
 from trimtab.files import staged_dir, write_csv
+from trimtab.names import Side
+from trimtab.rebalance.orders import Allocation, BlockOrder, block_orders
+from trimtab.rebalance.outputs import ALLOCATION_COLUMNS, ORDER_COLUMNS
 from trimtab.store import workflow_tables as w
 from trimtab.workflow import audit
-
-ORDER_COLUMNS = ("symbol", "side", "quantity", "price", "accounts")
-ALLOCATION_COLUMNS = ("symbol", "side", "account_id", "quantity")
-
-
-@dataclass(frozen=True, slots=True)
-class Allocation:
-    account_id: str
-    quantity: Decimal
-    """Shares."""
-
-
-@dataclass(frozen=True, slots=True)
-class BlockOrder:
-    """Shares of one security on one side; allocations sum to `quantity` exactly."""
-
-    symbol: str
-    side: str
-    quantity: Decimal
-    price: Decimal
-    """USD per share: the proposals' price (quantity-weighted when they differ)."""
-    allocations: tuple[Allocation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,35 +32,13 @@ class Release:
 
 @dataclass(frozen=True, slots=True)
 class Fill:
-    """One trade to aggregate: an account's shares of a symbol on a side at a price."""
+    """One stored trade to aggregate: an account's shares of a symbol on a side at a price."""
 
     account_id: str
     symbol: str
-    side: str
+    side: Side
     quantity: Decimal
     price: Decimal
-
-
-def block_orders(fills: Iterable[Fill]) -> list[BlockOrder]:
-    """One order per (symbol, side), sorted; each account's shares summed into one allocation."""
-    shares: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    value: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    prices: dict[tuple[str, str], set[Decimal]] = defaultdict(set)
-    for f in fills:
-        key = (f.symbol, f.side)
-        shares[key][f.account_id] += f.quantity
-        value[key] += f.quantity * f.price
-        prices[key].add(f.price)
-    out = []
-    for key in sorted(shares):
-        allocs = tuple(Allocation(a, q) for a, q in sorted(shares[key].items()))
-        total = sum((a.quantity for a in allocs), Decimal(0))
-        seen = prices[key]
-        price = (
-            next(iter(seen)) if len(seen) == 1 else (value[key] / total).quantize(Decimal("0.0001"))
-        )
-        out.append(BlockOrder(key[0], key[1], total, price, allocs))
-    return out
 
 
 def release_orders(engine: Engine, actor: str, as_of: date | None = None) -> Release:
@@ -105,7 +64,7 @@ def release_orders(engine: Engine, actor: str, as_of: date | None = None) -> Rel
                     t.c.proposal_id.in_(part)
                 )
             )
-            fills += [Fill(*r) for r in rows]
+            fills += [Fill(a, sym, Side(side), q, price) for a, sym, side, q, price in rows]
         orders = block_orders(fills)
         at = audit.now()
         release_id = conn.execute(
@@ -179,7 +138,7 @@ def stored_release(engine: Engine, release_id: int) -> Release:
             allocs[pos].append(Allocation(acct, qty))
         o = w.orders
         orders = tuple(
-            BlockOrder(r.symbol, r.side, r.quantity, r.price, tuple(allocs[r.position]))
+            BlockOrder(r.symbol, Side(r.side), r.price, r.quantity, tuple(allocs[r.position]))
             for r in conn.execute(
                 sa.select(o).where(o.c.release_id == release_id).order_by(o.c.position)
             )
@@ -195,24 +154,20 @@ def stored_release(engine: Engine, release_id: int) -> Release:
 
 
 def write_release(release: Release, out: Path) -> dict[str, int]:
-    """Write `orders.csv` and `allocations.csv` (the book spec's columns) into `out` at once."""
+    """Write `orders.csv` and `allocations.csv` (a rebalance's columns) into `out` at once."""
+    orders = (
+        [o.symbol, o.side.value, cell(o.quantity), cell(o.price), cell(o.value), str(o.accounts)]
+        for o in release.orders
+    )
+    allocations = (
+        [o.symbol, o.side.value, cell(o.price), a.account_id, cell(a.quantity)]
+        for o in release.orders
+        for a in o.allocations
+    )
     with staged_dir(Path(out)) as stage:
         return {
-            "orders.csv": write_csv(
-                stage / "orders.csv",
-                ORDER_COLUMNS,
-                (
-                    [o.symbol, o.side, cell(o.quantity), cell(o.price), str(len(o.allocations))]
-                    for o in release.orders
-                ),
-            ),
+            "orders.csv": write_csv(stage / "orders.csv", ORDER_COLUMNS, orders),
             "allocations.csv": write_csv(
-                stage / "allocations.csv",
-                ALLOCATION_COLUMNS,
-                (
-                    [o.symbol, o.side, a.account_id, cell(a.quantity)]
-                    for o in release.orders
-                    for a in o.allocations
-                ),
+                stage / "allocations.csv", ALLOCATION_COLUMNS, allocations
             ),
         }

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 
 from trimtab.config import ScreenSettings
-from trimtab.rebalance.metrics import drift
+from trimtab.measures.drift import drift
 from trimtab.snapshot import Snapshot
 
 
