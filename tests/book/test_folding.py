@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,16 @@ def test_closest_column() -> None:
     assert closest_column("quantty", names) == "quantity"
     assert closest_column("Cost Basis", names) == "cost_basis"
     assert closest_column("colour", names) is None
+
+
+def test_an_early_as_of_date_is_one_problem_naming_the_last_transaction(book: Path) -> None:
+    with (book / "transactions.csv").open("a", encoding="utf-8") as f:
+        f.write("A1,2026-11-09,VTI,buy,1,245.00,L20\nA1,2026-11-08,VTI,buy,1,245.00,L21\n")
+    _, problems = read_book(book, as_of=date(2026, 11, 1))
+    assert [(p.file, p.row, p.field) for p in problems] == [("transactions.csv", 2, "date")]
+    assert problems[0].message == (
+        "after the as-of date 2026-11-01 (so are 3 more rows of transactions.csv, the last dated "
+        "2026-11-09: the as-of date must be on or after every transaction)"
+    )
+    _, one = read_book(book, as_of=date(2026, 11, 8))
+    assert [(p.row, p.message) for p in one] == [(4, "after the as-of date 2026-11-08")]

@@ -212,12 +212,10 @@ def _check_restrictions(
 def _check_transactions(
     book: Book, rows: list[tuple[int, dict[str, Any]]], as_of: date | None, fold: Fold
 ) -> list[Problem]:
-    out = []
+    out = _late_transactions(rows, as_of)
     lots = {lot.lot_id: lot for lot in book.lots}
     buys = {t.lot_id: t for t in book.transactions if t.side is Side.BUY}
     for line, v in rows:
-        if as_of is not None and v["date"] > as_of:
-            out.append(_p("transactions.csv", line, "date", f"after the as-of date {as_of}"))
         if v["side"] is Side.SELL and v["lot_id"]:
             lot = lots.get(v["lot_id"]) or buys.get(v["lot_id"])
             if lot is None:
@@ -235,6 +233,22 @@ def _check_transactions(
                     )
                 )
     return out
+
+
+def _late_transactions(rows: list[tuple[int, dict[str, Any]]], as_of: date | None) -> list[Problem]:
+    """Transactions after the as-of date: one problem, at the first, with how many and the last
+    date (an as-of date set too early makes every later row wrong for one reason)."""
+    late = [(line, v["date"]) for line, v in rows if as_of is not None and v["date"] > as_of]
+    if not late:
+        return []
+    message = f"after the as-of date {as_of}"
+    if len(late) > 1:
+        last = max(day for _, day in late)
+        message += (
+            f" (so are {len(late) - 1} more rows of transactions.csv, the last dated {last}: "
+            "the as-of date must be on or after every transaction)"
+        )
+    return [_p("transactions.csv", late[0][0], "date", message)]
 
 
 def _check_prices(
