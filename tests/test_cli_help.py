@@ -86,3 +86,9 @@ def test_version() -> None:
 def test_the_top_help_tells_a_newcomer_where_to_start() -> None:
     text = _help([])
     assert "trimtab demo" in text and "--version" in text
+
+
+@pytest.mark.parametrize("command", ["rebalance", "tax-report", "frontier"])
+def test_an_optional_book_reads_as_optional_once(command: str) -> None:
+    text = _help([command])
+    assert f"Usage: trimtab {command} [OPTIONS] [BOOK]\n" in text

@@ -83,7 +83,7 @@ def _date(text: str | None) -> date | None:
 BookArg = Annotated[
     Path | None,
     typer.Argument(
-        metavar="[BOOK]", help="Book folder; leave it out to use the book in the store (--db)"
+        metavar="BOOK", help="Book folder; leave it out to use the book in the store (--db)"
     ),
 ]
 
