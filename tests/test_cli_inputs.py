@@ -62,3 +62,13 @@ def test_a_frontier_file_inside_the_book_is_refused(book: Path) -> None:
 def test_outputs_beside_the_book_are_fine(book: Path) -> None:
     result = run("rebalance", book, "--out", book.parent / "proposal")
     assert result.exit_code == 0, result.output
+
+
+def test_the_default_tax_year_follows_as_of(tmp_path: Path) -> None:
+    """docs/cli.md: `--as-of` replaces the book's date, and the default `--year` follows it."""
+    out = tmp_path / "tax"
+    result = run("tax-report", SMALL, "--out", out, "--as-of", "2027-01-15")
+    assert result.exit_code == 0, result.output
+    assert "2027" in (out / "tax_summary.csv").read_text(encoding="utf-8").splitlines()[1]
+    text = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert "the default `--year` follows it" in " ".join(text.split())
