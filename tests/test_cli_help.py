@@ -93,3 +93,13 @@ def test_the_top_help_tells_a_newcomer_where_to_start() -> None:
 def test_an_optional_book_reads_as_optional_once(command: str) -> None:
     text = _help([command])
     assert re.search(rf"^Usage: \S+ {command} \[OPTIONS\] \[BOOK\]$", text, re.M), text
+
+
+def test_docs_cli_lists_every_command() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    table = text[: text.index("## Exit codes")]
+    for path, _ in COMMANDS:
+        if path:
+            assert f"`{path[-1]}`" in table or f"trimtab {' '.join(path)}" in table, path
