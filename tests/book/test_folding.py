@@ -111,3 +111,10 @@ def test_an_early_as_of_date_is_one_problem_naming_the_last_transaction(book: Pa
     )
     _, one = read_book(book, as_of=date(2026, 11, 8))
     assert [(p.row, p.message) for p in one] == [(4, "after the as-of date 2026-11-08")]
+
+
+def test_alternates_of_a_dropped_security_are_counted_not_listed(book: Path) -> None:
+    (book / "alternates.csv").write_text("symbol,alternate\nVTI,ITOT\nSPY,IVV\n", encoding="utf-8")
+    _edit(book, "securities.csv", "VTI,250.00", "VTI,0")
+    (p,) = _problems(book)
+    assert "alternates.csv" in p.message and (p.file, p.row) == ("securities.csv", 2)

@@ -8,22 +8,27 @@ from trimtab.errors import Problem
 
 if TYPE_CHECKING:
     from trimtab.book.book import Book
+    from trimtab.book.folding import Fold
 
 FILE = "alternates.csv"
 
 
-def check_alternates(book: Book, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+def check_alternates(
+    book: Book, rows: list[tuple[int, dict[str, Any]]], fold: Fold | None = None
+) -> list[Problem]:
     """Unknown symbols or models, a security declared its own alternate, and a pair declared
-    twice for one model (a two-way row also covers its reverse)."""
+    twice for one model (a two-way row also covers its reverse). With `fold`, a reference to a
+    row that could not be read is counted on that row's problem instead."""
     out: list[Problem] = []
     symbols = book.security_by_symbol
     seen: dict[tuple[str, str, str], int] = {}
     for line, v in rows:
         sym, alt, model = v["symbol"], v["alternate"], v["model_id"]
         for field in ("symbol", "alternate"):
-            if v[field] not in symbols:
+            if v[field] not in symbols and not (fold and fold.caused(["symbol"], v[field], FILE)):
                 out.append(Problem(FILE, line, field, f"unknown symbol {v[field]!r}"))
-        if model and model not in book.model_by_id:
+        unknown = model and model not in book.model_by_id
+        if unknown and not (fold and fold.caused(["model"], model, FILE)):
             out.append(Problem(FILE, line, "model_id", f"unknown model {model!r}"))
         if sym == alt:
             out.append(Problem(FILE, line, "alternate", f"{sym!r} cannot be its own alternate"))

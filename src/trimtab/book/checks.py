@@ -66,7 +66,7 @@ def check_references(book: Book, tables: Tables, as_of: date | None) -> list[Pro
     )
     problems += _check_models(book, r["models.csv"], symbols, fold)
     problems += _check_restrictions(book, r["restrictions.csv"], fold)
-    problems += check_alternates(book, r["alternates.csv"])
+    problems += check_alternates(book, r["alternates.csv"], fold)
     for line, v in r["cash_flows.csv"]:
         if v["scope"] not in accounts and v["scope"] not in households:
             if fold.caused(["account", "household"], v["scope"], "cash_flows.csv"):
