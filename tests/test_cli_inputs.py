@@ -72,3 +72,31 @@ def test_the_default_tax_year_follows_as_of(tmp_path: Path) -> None:
     assert "2027" in (out / "tax_summary.csv").read_text(encoding="utf-8").splitlines()[1]
     text = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
     assert "the default `--year` follows it" in " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rebalance", str(SMALL), "--out", "{file}"],
+        ["tax-report", str(SMALL), "--out", "{file}"],
+        ["generate", "{file}", "--households", "1"],
+        ["demo", "--out", "{file}", "--households", "1"],
+        ["frontier", str(SMALL), "--account", "A1", "--out", "{folder}"],
+        ["rebalance", str(SMALL), "--out", "{file}/under"],
+    ],
+)
+def test_an_output_of_the_wrong_kind_is_an_error_not_a_traceback(
+    tmp_path: Path, args: list[str]
+) -> None:
+    file = tmp_path / "a-file"
+    file.write_text("keep me", encoding="utf-8")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = run(*(a.format(file=file, folder=folder) for a in args))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert file.read_text(encoding="utf-8") == "keep me"
+    assert list(folder.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder"]

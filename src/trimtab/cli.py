@@ -117,13 +117,15 @@ def _stored(db: str | None) -> Any:
     return b
 
 
-def _outside_the_book(out: Path, book: Path | None) -> None:
-    """Refuse an output path that is the book folder or inside it: the outputs would become
-    files of the book, which would then no longer validate."""
+def _outside_the_book(out: Path, book: Path | None, *, folder: bool = True) -> None:
+    """Refuse an output that cannot be written as asked (a file where a folder goes, or the
+    reverse), or that is the book folder or inside it: the outputs would become files of the
+    book, which would then no longer validate."""
+    _output_kind(out, folder=folder)
     if book is None:
         return
-    target, folder = out.resolve(), book.resolve()
-    if target == folder or folder in target.parents:
+    target, folder_of_book = out.resolve(), book.resolve()
+    if target == folder_of_book or folder_of_book in target.parents:
         from trimtab.errors import ConfigError
 
         raise ConfigError(
@@ -132,10 +134,25 @@ def _outside_the_book(out: Path, book: Path | None) -> None:
         )
 
 
+def _output_kind(out: Path, *, folder: bool) -> None:
+    """An output folder must not be an existing file, an output file not an existing folder."""
+    from trimtab.errors import ConfigError
+
+    if folder and out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} is a file: give a folder for the outputs")
+    if not folder and out.is_dir():
+        raise ConfigError(f"{out} is a folder: give a file name for the output")
+
+
 def _guard(fn: Callable[[], Any]) -> Any:
-    """Run a command body; a trimtab error prints its message and exits with its code."""
+    """Run a command body; a trimtab error prints its message and exits with its code, and so
+    does a file that cannot be read or written (exit 2), instead of a traceback."""
     try:
         return fn()
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        err.print(f"[red]error:[/] cannot use{escape(where)}: {escape(exc.strerror or str(exc))}")
+        raise typer.Exit(2) from None
     except DataError as exc:
         err.print(f"[red]error:[/] {escape(exc.args[0])}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
@@ -249,7 +266,7 @@ def frontier(
 
     def body() -> None:
         if out_file is not None:
-            _outside_the_book(out_file, book)
+            _outside_the_book(out_file, book, folder=False)
         b = _load(book, as_of, db)
         points = trace(b, account_id=account, household_id=household)
         table = Table(title=f"frontier: {account or household}")
@@ -282,7 +299,11 @@ def generate(
     """Write a realistic sample book (deterministic for a seed)."""
     from trimtab.generate import write_sample_book
 
-    counts = _guard(lambda: write_sample_book(out_dir, households=households, seed=seed))
+    def body() -> dict[str, int]:
+        _output_kind(out_dir, folder=True)
+        return write_sample_book(out_dir, households=households, seed=seed)
+
+    counts = _guard(body)
     for name, n in counts.items():
         out.print(f"{name}: {n} rows")
 
@@ -318,6 +339,7 @@ def db_export(
     from trimtab.store import export_book, make_engine, upgrade
 
     def body() -> None:
+        _output_kind(out_dir, folder=True)
         engine = make_engine(db)
         upgrade(engine)
         write_book(export_book(engine), out_dir)
@@ -353,8 +375,9 @@ def demo(
     """
     from trimtab.demo import run_demo
 
-    _guard(
-        lambda: run_demo(
+    def body() -> None:
+        _output_kind(out_dir, folder=True)
+        run_demo(
             households=households,
             out_dir=out_dir,
             db_url=db,
@@ -362,7 +385,8 @@ def demo(
             console=out,
             replace=replace,
         )
-    )
+
+    _guard(body)
 
 
 def _write_file(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
