@@ -17,3 +17,19 @@ def test_the_measured_table_has_a_row_for_every_configuration_the_text_names() -
         "optimize (household mode)",
     ]
     assert "account by account, and in household mode" in " ".join(section.split())
+
+
+ROOT = Path(__file__).parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def test_docs_point_only_inside_the_repository() -> None:
+    import re
+
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        assert "/work/" not in text, f"{page.name} points outside the repository"
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            assert (page.parent / target).exists(), f"{page.name}: broken link {target}"
