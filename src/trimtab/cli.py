@@ -165,7 +165,15 @@ def _guard(fn: Callable[[], Any]) -> Any:
 def validate(
     book: Annotated[Path, typer.Argument(metavar="BOOK", help="Book folder")],
     as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON")] = False,
-    as_of: AsOf = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="No transaction may be after this date, YYYY-MM-DD (default: the book's as_of; "
+            "without one, transaction dates are not checked)",
+        ),
+    ] = None,
 ) -> None:
     """Print every problem of a book with file, row and field; exit 1 if any."""
     from trimtab.check import check_book
