@@ -20,6 +20,7 @@ from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
+from trimtab.optimize.swapback import mark_swap_back, swapped
 from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.snapshot import Snapshot
 
@@ -87,6 +88,7 @@ def _account(
     decision.objective[a] = sum(terms.values())
     decision.objective_terms[a] = terms
     decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow))
+    mark_swap_back(snap, decision, lots, swapped(snap, data, lots, costs, settings))
     _carry_forward(snap, lots, sells, buys, costs, carry)
     conflicts = _screen_conflicts(snap, a, lots)
     if conflicts:
