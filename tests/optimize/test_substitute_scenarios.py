@@ -199,3 +199,23 @@ def test_never_two_funds_of_one_wash_group_bought_in_one_account() -> None:
     b = book([("T", TAXABLE, 100_000)], [], (model("M", VOO="0.6", BND="0.4"),))
     p = run(b)
     assert bought(p) == {"VOO", "BND"}  # not IVV beside VOO
+
+
+def test_account_by_account_takes_the_better_wash_branch_household_wide() -> None:
+    """Account by account, the taxable account goes first and would harvest its short-term VOO
+    loss, which keeps the IRA (200k of cash to invest in VOO) from buying VOO at all: nothing is
+    declared for VOO here. The other branch (keep the loss, the IRA buys VOO) is far better."""
+    b = book(
+        [("T", TAXABLE, 0), ("I", IRA, 200_000)],
+        [lot("V1", "T", "VOO", 120, 24_000, age=100), lot("B1", "T", "BND", 80, 8_000)],
+        (model("M", VOO="0.6", BND="0.4"),),
+        alternates=(),
+    )
+    p = run(b)
+    assert "VOO" in bought(p, "I")
+    assert not [t for t in p.trades if t.symbol == "VOO" and t.side is Side.SELL]
+    ira = next(r for r in p.accounts if r.account_id == "I")
+    assert ira.drift_after < 0.02
+    # the harvest alone is what the taxable account would do without the IRA
+    alone = run(replace(b, accounts=b.accounts[:1], lots=b.lots))
+    assert [t for t in alone.trades if t.symbol == "VOO" and t.side is Side.SELL]

@@ -25,12 +25,18 @@ class Carry:
 
     `gain_usd`/`tax_usd`: net realized gain and its tax proposed so far; `bought` identities
     bought and `loss_sold` identities sold at a loss so far (wash sales across the household).
+    `keep` are identities no account may sell at a loss (the wash-sale branch that buys them);
+    `contested` identities an earlier account's trade kept a later one from trading as it
+    would; `objective_usd` the accounts' objective so far, in USD.
     """
 
     gain_usd: float = 0.0
     tax_usd: float = 0.0
     bought: set[str] = field(default_factory=set)
     loss_sold: set[str] = field(default_factory=set)
+    keep: frozenset[str] = frozenset()
+    contested: set[str] = field(default_factory=set)
+    objective_usd: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,7 +96,7 @@ def account_problem(
     if scale <= 0:
         raise ValueError(f"the cash request leaves no value ({scale:.2f} USD)")
     lot_min, lot_max, value = lot_bounds(
-        snap, lots, scale, costs, carry.bought | extra_no_loss, opt.screen_max_tax
+        snap, lots, scale, costs, carry.bought | carry.keep | extra_no_loss, opt.screen_max_tax
     )
     swap = swap_back_lots(
         snap, lots, costs.gain, costs.loss, opt.swap_back_max_gain, carry.loss_sold | extra_no_buy
