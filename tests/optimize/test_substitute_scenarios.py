@@ -219,3 +219,18 @@ def test_account_by_account_takes_the_better_wash_branch_household_wide() -> Non
     # the harvest alone is what the taxable account would do without the IRA
     alone = run(replace(b, accounts=b.accounts[:1], lots=b.lots))
     assert [t for t in alone.trades if t.symbol == "VOO" and t.side is Side.SELL]
+
+
+def test_an_ira_swaps_back_whatever_the_gain() -> None:
+    """Selling in an IRA costs no tax: SCHX held there for VOO returns to VOO at a gain."""
+    lots = [lot("S1", "I", "SCHX", 2_000, 90_000, age=60), lot("M1", "T", "MUB", 1_000, 100_000)]
+    b = book(
+        [("T", TAXABLE, 0), ("I", IRA, 0)],
+        lots,
+        (model("M", VOO="0.5", MUB="0.5"),),
+        household_model="M",
+    )
+    p = run(b)
+    assert {(t.symbol, t.side) for t in p.trades} == {("SCHX", Side.SELL), ("VOO", Side.BUY)}
+    assert all("swap_back" in t.reason for t in p.trades)
+    assert p.household.strict_drift_before == 0.5 and p.household.strict_drift_after < 0.001
