@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from trimtab.commands import serve as serve_commands
 from trimtab.errors import DataError, TrimtabError
 
 app = typer.Typer(
@@ -263,6 +264,7 @@ def demo(
     ),
     db: DbOption = None,
     seed: Annotated[int, typer.Option(help="Random seed")] = 7,
+    serve: Annotated[bool, typer.Option("--serve", help="Then start the service on it")] = False,
 ) -> None:
     """Generate a sample book, store it, rebalance it and summarise: the whole loop."""
     from trimtab.demo import run_demo
@@ -270,6 +272,11 @@ def demo(
     _guard(
         lambda: run_demo(households=households, out_dir=out_dir, db_url=db, seed=seed, console=out)
     )
+    if serve:
+        from trimtab.commands.serve import serve_demo
+        from trimtab.store import default_url
+
+        serve_demo(db or default_url())
 
 
 def _num(value: float | None) -> str:
@@ -294,3 +301,6 @@ def _summary(proposals: list[Any], counts: dict[str, int], out_dir: Path) -> Non
 
 def main() -> None:
     app()
+
+
+serve_commands.register(app)

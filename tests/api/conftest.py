@@ -59,7 +59,7 @@ def make_service(url: str, password_hash: str, **settings: object) -> Service:
             secret = new_token()
             access.add_token(conn, user.user_id, token_hash(secret), kind=TokenKind.API, name="t")
             tokens[name], ids[name] = secret, user.user_id
-    config = ServiceSettings(secure_cookies=False, **settings)  # type: ignore[arg-type]
+    config = ServiceSettings(**{"secure_cookies": False, **settings})  # type: ignore[arg-type]
     client = TestClient(create_app(config, engine=engine))
     return Service(client, engine, tokens, ids)
 

@@ -29,26 +29,26 @@ UserId = Annotated[int, Path(ge=0, le=2_000_000_000)]
 
 
 def login(engine: Engine, config: ServiceSettings, username: str, password: str) -> User:
-    """The user these credentials name, counting failures (its own transaction, so a failure
-    is remembered although the request fails); AuthError or ThrottledError otherwise."""
+    """The user these credentials name, counting failures (its own transaction, committed before
+    a failure is raised, so it is remembered); AuthError or ThrottledError otherwise."""
     with engine.begin() as conn:
         found = access.credentials(conn, username)
+        wait = 0.0
         if found is not None and found.locked_until is not None:
             wait = (found.locked_until - access.now()).total_seconds()
-            if wait > 0:
-                raise ThrottledError("too many failed logins: try again later", math.ceil(wait))
         ok = verify_password(found.password_hash if found else None, password)
-        if found is None:
-            raise AuthError("wrong username or password")
-        lockout = timedelta(minutes=config.lockout_minutes)
-        access.record_login(
-            conn, found.user.user_id, ok=ok, limit=config.login_attempts, lockout=lockout
-        )
-        if not ok:
-            raise AuthError("wrong username or password")
-        if not found.user.active:
-            raise AuthError("this user is disabled")
-        return found.user
+        if found is not None and wait <= 0:
+            lockout = timedelta(minutes=config.lockout_minutes)
+            access.record_login(
+                conn, found.user.user_id, ok=ok, limit=config.login_attempts, lockout=lockout
+            )
+    if wait > 0:
+        raise ThrottledError("too many failed logins: try again later", math.ceil(wait))
+    if found is None or not ok:
+        raise AuthError("wrong username or password")
+    if not found.user.active:
+        raise AuthError("this user is disabled")
+    return found.user
 
 
 def config_of(request: Request) -> ServiceSettings:
