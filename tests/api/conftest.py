@@ -42,8 +42,21 @@ class Service:
         return {} if username is None else {"Authorization": f"Bearer {self.tokens[username]}"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_hashing() -> Iterator[None]:
+    """Argon2 at its smallest cost: the tests check the logic, not the hash's strength."""
+    from argon2 import PasswordHasher
+
+    from trimtab.api import secrets
+
+    saved = secrets._HASHER
+    secrets._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    secrets._HASHER = saved
+
+
 @pytest.fixture(scope="session")
-def password_hash() -> str:
+def password_hash(cheap_hashing: None) -> str:
     return hash_password(PASSWORD)
 
 

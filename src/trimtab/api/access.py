@@ -119,3 +119,12 @@ def require_scope(conn: Connection, who: Principal, scope: str) -> str:
         raise NotFoundError(f"no account or household {scope!r}")
     require_household(conn, who, household_id)
     return household_id
+
+
+def require_account(conn: Connection, who: Principal, account_id: str) -> str:
+    """The household of an account the caller may see; NotFoundError if none."""
+    found = rec.account(conn, account_id)
+    if found is None:
+        raise NotFoundError(f"no account {account_id!r}")
+    require_household(conn, who, found.household_id)
+    return found.household_id

@@ -16,7 +16,13 @@ from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import Connection
 
 from trimtab.api import schemas as s
-from trimtab.api.access import Conn, Principal, needs, require_household, require_scope
+from trimtab.api.access import (
+    Conn,
+    Principal,
+    needs,
+    require_account,
+    require_household,
+)
 from trimtab.api.audit import audit
 from trimtab.book.book import Book
 from trimtab.book.validate import check_records, parse_values
@@ -145,11 +151,8 @@ def update_household(
 
 @router.get("/accounts/{account_id}", response_model=s.AccountOut)
 def get_account(conn: Conn, who: Reader, account_id: AccountId) -> Account:
-    require_scope(conn, who, account_id)
-    found = rec.account(conn, account_id)
-    if found is None:
-        raise NotFoundError(f"no account {account_id!r}")
-    return found
+    require_account(conn, who, account_id)
+    return rec.account(conn, account_id)  # type: ignore[return-value]
 
 
 @router.post("/accounts", response_model=s.AccountOut, status_code=201)
@@ -170,7 +173,7 @@ def create_account(conn: Conn, who: Writer, body: s.AccountIn) -> Account:
 def update_account(
     conn: Conn, who: Writer, account_id: AccountId, body: s.AccountFields
 ) -> Account:
-    household_id = require_scope(conn, who, account_id)
+    household_id = require_account(conn, who, account_id)
     values = parsed("accounts.csv", body, partial=True)
 
     def change(b: Book) -> Book:
@@ -190,18 +193,14 @@ def update_account(
 @router.get("/accounts/{account_id}/lots", response_model=list[s.LotOut])
 def get_lots(conn: Conn, who: Reader, account_id: AccountId) -> tuple[Lot, ...]:
     """The account's opening lots (before the book's transactions), in book order."""
-    require_scope(conn, who, account_id)
-    if rec.account(conn, account_id) is None:
-        raise NotFoundError(f"no account {account_id!r}")
+    require_account(conn, who, account_id)
     return rec.lots_of(conn, [account_id])
 
 
 @router.post("/lots", response_model=s.LotOut, status_code=201)
 def create_lot(conn: Conn, who: Writer, body: s.LotIn) -> Lot:
     record = Lot(**parsed("lots.csv", body))  # type: ignore[arg-type]
-    household_id = require_scope(conn, who, record.account_id)
-    if rec.account(conn, record.account_id) is None:
-        raise DataError([Problem("lots.csv", None, "account_id", "not an account")])
+    household_id = require_account(conn, who, record.account_id)
     changed(conn, household_id, lambda b: dataclasses.replace(b, lots=(*b.lots, record)))
     rec.add_lot(conn, record)
     audit(conn, who, "lot.create", record.lot_id, body.model_dump(mode="json"))
@@ -213,7 +212,7 @@ def delete_lot(conn: Conn, who: Writer, lot_id: Annotated[str, Path(max_length=2
     found = rec.lot(conn, lot_id)
     if found is None:
         raise NotFoundError(f"no lot {lot_id!r}")
-    household_id = require_scope(conn, who, found.account_id)
+    household_id = require_account(conn, who, found.account_id)
     changed(
         conn,
         household_id,

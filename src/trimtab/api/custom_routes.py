@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, Query
 
 from trimtab.api import schemas as s
 from trimtab.api import views
-from trimtab.api.access import Conn, Principal, needs, require_household, require_scope
+from trimtab.api.access import (
+    Conn,
+    Principal,
+    needs,
+    require_account,
+    require_household,
+    require_scope,
+)
 from trimtab.api.audit import audit
 from trimtab.api.book_routes import (
     AccountId,
@@ -154,9 +161,7 @@ def account_frontier(conn: Conn, who: Reader, account_id: AccountId) -> list[obj
     """The tax / tracking-error frontier of one account."""
     from trimtab.optimize.frontier import frontier
 
-    household_id = require_scope(conn, who, account_id)
-    if rec.account(conn, account_id) is None:
-        raise NotFoundError(f"no account {account_id!r}")
+    household_id = require_account(conn, who, account_id)
     return views.plain(frontier(slice_of(conn, household_id), account_id=account_id))
 
 

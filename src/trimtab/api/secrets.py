@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("not a password anyone has")
+_DUMMIES: dict[int, str] = {}
 
 MIN_PASSWORD = 8
 
@@ -24,11 +24,27 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored: str | None, password: str) -> bool:
-    """Whether `password` matches; with no stored hash it still spends the same time."""
+    """Whether `password` matches; with no stored hash (an unknown user) it spends the same time
+    verifying against a dummy hash, so timing does not tell which usernames exist."""
+    if stored is None:
+        _check(_dummy(), password)
+        return False
+    return _check(stored, password)
+
+
+def _check(stored: str, password: str) -> bool:
     try:
-        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+        return _HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _dummy() -> str:
+    """A hash made with the current hasher's parameters (made once per hasher)."""
+    key = id(_HASHER)
+    if key not in _DUMMIES:
+        _DUMMIES[key] = _HASHER.hash(secrets.token_hex(16))
+    return _DUMMIES[key]
 
 
 def new_token() -> str:
