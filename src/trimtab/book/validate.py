@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from trimtab.book.book import Book
@@ -40,7 +41,7 @@ def parse_values(
     for col in spec.columns:
         if col.name not in values and partial:
             continue
-        text = cell(values.get(col.name)).strip()
+        text = _text(values.get(col.name))
         if not text:
             if col.required:
                 problems.append(Problem(file, None, col.name, "required value is missing"))
@@ -51,6 +52,13 @@ def parse_values(
         except ValueError as exc:
             problems.append(Problem(file, None, col.name, str(exc)))
     return out, problems
+
+
+def _text(value: object) -> str:
+    """The cell text of a value; a Decimal keeps its digits (2500.50 stays 2500.50)."""
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    return cell(value).strip()
 
 
 def check_records(book: Book, as_of: date | None = None) -> list[Problem]:
