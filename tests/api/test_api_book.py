@@ -58,8 +58,8 @@ def test_malformed_bodies_get_422_naming_the_field_and_change_nothing(service: S
         assert r.status_code == 422, (method, path, body, r.text)
         named = {str(part) for d in r.json()["detail"] for part in d["loc"]}
         assert field in named, (method, path, body, r.json())
-    broken = service.client.post("/api/cash-requests", content=b"{not json",
-                                 headers={**service.as_("reb"), "Content-Type": "application/json"})  # fmt: skip
+    headers = {**service.as_("reb"), "Content-Type": "application/json"}
+    broken = service.client.post("/api/cash-requests", content=b"{not json", headers=headers)
     assert broken.status_code == 422
     assert state(service) == before
 
