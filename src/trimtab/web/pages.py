@@ -84,7 +84,9 @@ def login_submit(
     try:
         user = login(engine, config, username, password)
     except TrimtabError as exc:
-        return render(request, None, "login.html", next=_local(next), error=str(exc))
+        return render(
+            request, None, "login.html", next=_local(next), error=str(exc), username=username
+        )
     secret = new_token()
     hours = timedelta(hours=config.session_hours)
     with engine.begin() as conn:
