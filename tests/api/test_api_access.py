@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import PASSWORD, Service
-from trimtab.book.book import Book
-from trimtab.store import export_book
+from api_service import PASSWORD, Service, make_service, state
 
 PATH_VALUES = {
     **{"household_id": "H1", "account_id": "A1", "model_id": "M60", "lot_id": "L1"},
@@ -23,14 +21,6 @@ def operations(svc: Service) -> list[tuple[str, str]]:
         concrete = re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES[m.group(1)], path)
         out += [(method.upper(), concrete) for method in methods]
     return out
-
-
-def state(svc: Service) -> tuple[Book, object]:
-    """The stored book and the users' table: what no refused request may change."""
-    with svc.engine.connect() as conn:
-        users = conn.exec_driver_sql("SELECT * FROM users ORDER BY user_id").all()
-        tokens = conn.exec_driver_sql("SELECT * FROM api_tokens ORDER BY token_id").all()
-    return export_book(svc.engine), (users, tokens)
 
 
 def test_every_operation_needs_credentials(service: Service) -> None:
@@ -166,8 +156,6 @@ def test_a_browser_session_needs_its_csrf_token_for_changes(service: Service) ->
 
 
 def test_the_session_cookie_is_secure_by_default(sqlite_url: str, password_hash: str) -> None:
-    from conftest import make_service
-
     svc = make_service(sqlite_url, password_hash, secure_cookies=True)
     page = svc.client.post("/login", data={"username": "reb", "password": PASSWORD},
                            follow_redirects=False)  # fmt: skip

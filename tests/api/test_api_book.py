@@ -8,9 +8,8 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
-from test_api_access import state
+from api_service import SMALL_BOOK, Service, state
 
-from conftest import SMALL_BOOK, Service
 from trimtab.book import load_book
 from trimtab.domain import CashFlow, Household
 from trimtab.optimize.frontier import frontier

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from api_service import Service, make_service
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from conftest import Service, make_service
 from trimtab.api.secrets import new_token, token_hash
 from trimtab.store import access
 from trimtab.store import tables as t

@@ -25,8 +25,8 @@ from trimtab.api.access import (
 )
 from trimtab.api.audit import audit
 from trimtab.book.book import Book
-from trimtab.book.validate import check_records, parse_values
 from trimtab.domain import Account, Household, Lot, Model, ModelComponent
+from trimtab.edits import check_records, parse_values
 from trimtab.errors import ConflictError, DataError, NotFoundError, Problem
 from trimtab.store import access
 from trimtab.store import records as rec

@@ -1,7 +1,7 @@
 """The API's request and response bodies (pydantic lives here, at the edge, and nowhere else).
 
 Inputs only check shape (types, required fields, no unknown ones); what a value may be is then
-checked by the book's own validation (`trimtab.book.validate`), so the service is as strict as
+checked by the book's own validation (`trimtab.edits`), so the service is as strict as
 the book. Money and quantities travel as decimal strings: JSON numbers would round them.
 """
 

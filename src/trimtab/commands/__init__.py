@@ -1,1 +1,1 @@
-"""CLI command groups, one module each; every module exposes `register(app)`."""
+"""CLI command groups, one module each, registered on the `trimtab` app by cli.py."""
