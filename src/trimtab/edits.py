@@ -97,6 +97,7 @@ _RECORDS = {
     "restrictions.csv": "restrictions",
     "transactions.csv": "transactions",
     "cash_flows.csv": "cash_flows",
+    "alternates.csv": "alternates",
 }
 
 

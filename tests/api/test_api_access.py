@@ -11,6 +11,7 @@ from api_service import PASSWORD, Service, make_service, state
 PATH_VALUES = {
     **{"household_id": "H1", "account_id": "A1", "model_id": "M60", "lot_id": "L1"},
     **{"user_id": "1", "token_id": "1", "restriction_id": "0", "request_id": "0"},
+    **{"alternate_id": "0", "proposal_id": "1", "run_id": "1", "release_id": "1"},
 }
 
 

@@ -45,6 +45,8 @@ MALFORMED = [
      "component"),
     ("PUT", "/api/models/EQ", {"components": "VTI"}, "components"),
     ("POST", "/api/households/H1/what-if", {"cash_requests": [{"scope": "A1"}]}, "amount"),
+    ("POST", "/api/alternates", {"symbol": "VTI", "alternate": "NOPE"}, "alternate"),
+    ("POST", "/api/alternates", {"symbol": "VTI", "alternate": "ITOT", "rank": 0}, "rank"),
     ("POST", "/api/households/H1/what-if",
      {"restrictions": [{"scope": "A3", "target": "VTI", "rule": "no_buy"}]}, "scope"),
 ]  # fmt: skip
@@ -147,3 +149,19 @@ def test_the_frontier_is_the_books_frontier(sqlite_service: Service) -> None:
     expected = frontier(book, account_id="A1")
     assert [p["est_tax"] for p in r.json()] == pytest.approx([p.est_tax for p in expected])
     assert dataclasses.asdict(expected[0])["tax_weight"] == r.json()[0]["tax_weight"]
+
+
+def test_alternates_are_approved_and_withdrawn(service: Service) -> None:
+    c, reb = service.client, service.as_("reb")
+    made = c.post("/api/alternates", json={"symbol": "VTI", "alternate": "ITOT", "model_id": "EQ"},
+                  headers=reb)  # fmt: skip
+    assert made.status_code == 201, made.text
+    stored = export_book(service.engine).alternates
+    assert [(a.symbol, a.alternate, a.model_id, a.rank) for a in stored] == [
+        ("VTI", "ITOT", "EQ", 1)
+    ]
+    assert c.get("/api/alternates", headers=service.as_("adv1")).json() == [made.json()]
+    assert c.delete(f"/api/alternates/{made.json()['id']}", headers=service.as_("adv1")
+                    ).status_code == 403  # fmt: skip
+    assert c.delete(f"/api/alternates/{made.json()['id']}", headers=reb).status_code == 204
+    assert export_book(service.engine).alternates == ()

@@ -25,7 +25,7 @@ from trimtab.api.access import (
 )
 from trimtab.api.audit import audit
 from trimtab.book.book import Book
-from trimtab.domain import Account, Household, Lot, Model, ModelComponent
+from trimtab.domain import Account, Alternate, Household, Lot, Model, ModelComponent
 from trimtab.edits import check_records, parse_values
 from trimtab.errors import ConflictError, DataError, NotFoundError, Problem
 from trimtab.store import access
@@ -279,3 +279,27 @@ def _model(book: Book, model: Model) -> dict[str, object]:
         "components": [dataclasses.asdict(c) for c in model.components],
         "targets": book.target_weights(model.model_id),
     }
+
+
+@router.get("/alternates", response_model=list[s.AlternateOut])
+def list_alternates(conn: Conn, who: Reader) -> list[dict[str, object]]:
+    """The firm's approved alternates (alternates.csv), in file order."""
+    return [{"id": n.id, **dataclasses.asdict(n.record)} for n in rec.alternates(conn)]
+
+
+@router.post("/alternates", response_model=s.AlternateOut, status_code=201)
+def add_alternate(conn: Conn, who: Writer, body: s.AlternateIn) -> dict[str, object]:
+    """Approve an alternate; checked against the securities and models as alternates.csv is."""
+    record = Alternate(**parsed("alternates.csv", body))  # type: ignore[arg-type]
+    book = rec.models_book(conn)
+    checked(dataclasses.replace(book, alternates=(*book.alternates, record)))
+    aid = rec.add_alternate(conn, record)
+    audit(conn, who, "alternate.add", record.symbol, {"id": aid, **body.model_dump(mode="json")})
+    return {"id": aid, **dataclasses.asdict(record)}
+
+
+@router.delete("/alternates/{alternate_id}", status_code=204)
+def delete_alternate(conn: Conn, who: Writer, alternate_id: RecordId) -> None:
+    if not rec.delete_alternate(conn, alternate_id):
+        raise NotFoundError(f"no alternate {alternate_id}")
+    audit(conn, who, "alternate.delete", f"alternate:{alternate_id}", {})

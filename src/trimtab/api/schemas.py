@@ -213,6 +213,23 @@ class ModelOut(Out):
     targets: dict[str, Decimal] = Field(description="Flattened weights by symbol, CASH included")
 
 
+class AlternateIn(In):
+    symbol: Id
+    alternate: Id
+    model_id: Text | None = None
+    rank: int | None = Field(None, ge=1, le=1_000_000)
+    one_way: bool | None = None
+
+
+class AlternateOut(Out):
+    id: int
+    symbol: str
+    alternate: str
+    model_id: str | None
+    rank: int
+    one_way: bool
+
+
 class RestrictionIn(In):
     scope: Id
     target: Id

@@ -19,7 +19,16 @@ from sqlalchemy.exc import IntegrityError
 
 from trimtab.book.book import Book
 from trimtab.config import Settings, dump_toml, parse_settings, settings_to_dict
-from trimtab.domain import Account, CashFlow, Household, Lot, Model, Restriction
+from trimtab.domain import (
+    Account,
+    Alternate,
+    CashFlow,
+    Household,
+    Lot,
+    Model,
+    Restriction,
+    Security,
+)
 from trimtab.errors import ConflictError, StoreError
 from trimtab.store import rows as r
 from trimtab.store import tables as t
@@ -195,9 +204,7 @@ def household_slice(conn: Connection, household_id: str) -> Book | None:
     tx = _select(t.transactions, r.TRANSACTION_COLUMNS).where(t.transactions.c.account_id.in_(ids))
     has_history = conn.execute(sa.select(t.book.c.has_price_history)).scalar_one_or_none()
     return Book(
-        securities=r.securities_from(
-            conn.execute(_select(t.securities, r.SECURITY_COLUMNS).order_by(t.securities.c.seq))
-        ),
+        securities=securities(conn),
         households=(hh,),
         accounts=accounts,
         lots=lots_of(conn, ids),
@@ -205,6 +212,7 @@ def household_slice(conn: Connection, household_id: str) -> Book | None:
         restrictions=tuple(n.record for n in restrictions_in(conn, scopes)),
         transactions=r.transactions_from(conn.execute(tx.order_by(t.transactions.c.seq))),
         cash_flows=tuple(n.record for n in cash_flows_in(conn, scopes)),
+        alternates=tuple(n.record for n in alternates(conn)),
         price_history=(
             r.price_history_from(
                 conn.execute(
@@ -219,15 +227,37 @@ def household_slice(conn: Connection, household_id: str) -> Book | None:
 
 
 def models_book(conn: Connection) -> Book:
-    """Every security and model, no households: what checking a model change needs."""
+    """Every security, model and alternate, no households: what a model change is checked on."""
     return Book(
-        securities=r.securities_from(conn.execute(_select(t.securities, r.SECURITY_COLUMNS))),
+        securities=securities(conn),
         households=(),
         accounts=(),
         lots=(),
         models=models(conn),
+        alternates=tuple(n.record for n in alternates(conn)),
         settings=settings(conn),
     )
+
+
+def securities(conn: Connection) -> tuple[Security, ...]:
+    stmt = _select(t.securities, r.SECURITY_COLUMNS).order_by(t.securities.c.seq)
+    return r.securities_from(conn.execute(stmt))
+
+
+def alternates(conn: Connection) -> list[Numbered[Alternate]]:
+    """The firm's approved alternates, in file order, with their ids."""
+    stmt = _select(t.alternates, ("seq", *r.ALTERNATE_COLUMNS)).order_by(t.alternates.c.seq)
+    return [Numbered(row[0], r.alternates_from([row[1:]])[0]) for row in conn.execute(stmt)]
+
+
+def add_alternate(conn: Connection, record: Alternate) -> int:
+    row = next(r.alternate_rows([record]))
+    _insert(conn, t.alternates, row, "alternate")
+    return int(row["seq"])
+
+
+def delete_alternate(conn: Connection, seq: int) -> bool:
+    return conn.execute(t.alternates.delete().where(t.alternates.c.seq == seq)).rowcount > 0
 
 
 def _next_seq(conn: Connection, table: Table) -> int:
