@@ -108,7 +108,7 @@ def list_users(conn: Conn, who: Admin) -> list[User]:
 @router.post("/users", response_model=s.UserOut, status_code=201)
 def add_user(conn: Conn, who: Admin, body: s.UserIn) -> User:
     user = access.add_user(conn, body.username, hash_password(body.password), body.role)
-    audit(conn, who, "user.add", body.username, {"role": body.role.value})
+    audit(conn, who, "user.add", f"user:{body.username}", {"role": body.role.value})
     return user
 
 
@@ -126,7 +126,11 @@ def update_user(conn: Conn, who: Admin, user_id: UserId, body: s.UserPatch) -> U
         raise NotFoundError(f"no user {user_id}")
     detail = body.model_dump(mode="json", exclude_unset=True, exclude={"password"})
     audit(
-        conn, who, "user.update", found.username, detail | {"password": body.password is not None}
+        conn,
+        who,
+        "user.update",
+        f"user:{found.username}",
+        detail | {"password": body.password is not None},
     )
     return found
 
@@ -151,7 +155,9 @@ def put_assignments(conn: Conn, who: Admin, user_id: UserId, body: s.AssignmentI
         if h not in body.household_ids:
             access.unassign(conn, user_id, h)
     access.assign(conn, user_id, body.household_ids)
-    audit(conn, who, "user.assign", advisor.username, {"household_ids": body.household_ids})
+    audit(
+        conn, who, "user.assign", f"user:{advisor.username}", {"household_ids": body.household_ids}
+    )
     return access.advisor_households(conn, user_id)
 
 
@@ -188,7 +194,7 @@ def put_settings(
         )
     rec.put_settings(conn, new)
     text = dump_toml(settings_to_dict(new))
-    audit(conn, who, "settings.put", "trimtab.toml", {"toml": text})
+    audit(conn, who, "settings.put", "settings", {"toml": text})
     return {"toml": text}
 
 

@@ -102,7 +102,13 @@ def create_household(conn: Conn, who: Writer, body: s.HouseholdIn) -> Household:
     book = rec.models_book(conn)
     checked(dataclasses.replace(book, households=(record,)))
     rec.put_household(conn, record, new=True)
-    audit(conn, who, "household.create", record.household_id, body.model_dump(mode="json"))
+    audit(
+        conn,
+        who,
+        "household.create",
+        f"household:{record.household_id}/",
+        body.model_dump(mode="json"),
+    )
     return record
 
 
@@ -143,7 +149,7 @@ def update_household(
         conn,
         who,
         "household.update",
-        household_id,
+        f"household:{household_id}/",
         body.model_dump(mode="json", exclude_unset=True),
     )
     return book.households[0]
@@ -165,7 +171,13 @@ def create_account(conn: Conn, who: Writer, body: s.AccountIn) -> Account:
         conn, record.household_id, lambda b: dataclasses.replace(b, accounts=(*b.accounts, record))
     )
     rec.put_account(conn, record, new=True)
-    audit(conn, who, "account.create", record.account_id, body.model_dump(mode="json"))
+    audit(
+        conn,
+        who,
+        "account.create",
+        f"household:{record.household_id}/account:{record.account_id}",
+        body.model_dump(mode="json"),
+    )
     return record
 
 
@@ -186,7 +198,13 @@ def update_account(
     book = changed(conn, household_id, change)
     record = book.account_by_id[account_id]
     rec.put_account(conn, record, new=False)
-    audit(conn, who, "account.update", account_id, body.model_dump(mode="json", exclude_unset=True))
+    audit(
+        conn,
+        who,
+        "account.update",
+        f"household:{household_id}/account:{account_id}",
+        body.model_dump(mode="json", exclude_unset=True),
+    )
     return record
 
 
@@ -203,7 +221,13 @@ def create_lot(conn: Conn, who: Writer, body: s.LotIn) -> Lot:
     household_id = require_account(conn, who, record.account_id)
     changed(conn, household_id, lambda b: dataclasses.replace(b, lots=(*b.lots, record)))
     rec.add_lot(conn, record)
-    audit(conn, who, "lot.create", record.lot_id, body.model_dump(mode="json"))
+    audit(
+        conn,
+        who,
+        "lot.create",
+        f"household:{household_id}/lot:{record.lot_id}",
+        body.model_dump(mode="json"),
+    )
     return record
 
 
@@ -219,7 +243,7 @@ def delete_lot(conn: Conn, who: Writer, lot_id: Annotated[str, Path(max_length=2
         lambda b: dataclasses.replace(b, lots=tuple(x for x in b.lots if x.lot_id != lot_id)),
     )
     rec.delete_lot(conn, lot_id)
-    audit(conn, who, "lot.delete", lot_id, {})
+    audit(conn, who, "lot.delete", f"household:{household_id}/lot:{lot_id}", {})
 
 
 @router.get("/models", response_model=list[s.ModelOut])
@@ -269,7 +293,7 @@ def put_model(
     book = dataclasses.replace(book, models=(*others, record))
     checked(book)
     rec.put_model(conn, record)
-    audit(conn, who, "model.put", model_id, body.model_dump(mode="json"))
+    audit(conn, who, "model.put", f"model:{model_id}", body.model_dump(mode="json"))
     return _model(book, record)
 
 
@@ -294,7 +318,9 @@ def add_alternate(conn: Conn, who: Writer, body: s.AlternateIn) -> dict[str, obj
     book = rec.models_book(conn)
     checked(dataclasses.replace(book, alternates=(*book.alternates, record)))
     aid = rec.add_alternate(conn, record)
-    audit(conn, who, "alternate.add", record.symbol, {"id": aid, **body.model_dump(mode="json")})
+    audit(
+        conn, who, "alternate.add", f"alternate:{aid}", {"id": aid, **body.model_dump(mode="json")}
+    )
     return {"id": aid, **dataclasses.asdict(record)}
 
 

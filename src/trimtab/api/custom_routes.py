@@ -60,7 +60,13 @@ def add_restriction(conn: Conn, who: Customizer, body: s.RestrictionIn) -> dict[
         conn, household_id, lambda b: dataclasses.replace(b, restrictions=(*b.restrictions, record))
     )
     rid = rec.add_restriction(conn, record)
-    audit(conn, who, "restriction.add", record.scope, {"id": rid, **body.model_dump(mode="json")})
+    audit(
+        conn,
+        who,
+        "restriction.add",
+        f"household:{household_id}/restriction:{rid}",
+        {"id": rid, **body.model_dump(mode="json")},
+    )
     return {"id": rid, **dataclasses.asdict(record)}
 
 
@@ -69,13 +75,13 @@ def delete_restriction(conn: Conn, who: Customizer, restriction_id: RecordId) ->
     found = rec.restriction(conn, restriction_id)
     if found is None:
         raise NotFoundError(f"no restriction {restriction_id}")
-    require_scope(conn, who, found.scope)
+    household_id = require_scope(conn, who, found.scope)
     rec.delete_restriction(conn, restriction_id)
     audit(
         conn,
         who,
         "restriction.delete",
-        found.scope,
+        f"household:{household_id}/restriction:{restriction_id}",
         {"id": restriction_id, **dataclasses.asdict(found)},
     )
 
@@ -98,7 +104,13 @@ def add_cash_request(conn: Conn, who: Customizer, body: s.CashRequestIn) -> dict
         conn, household_id, lambda b: dataclasses.replace(b, cash_flows=(*b.cash_flows, record))
     )
     cid = rec.add_cash_flow(conn, record)
-    audit(conn, who, "cash_request.add", record.scope, {"id": cid, **body.model_dump(mode="json")})
+    audit(
+        conn,
+        who,
+        "cash_request.add",
+        f"household:{household_id}/cash_request:{cid}",
+        {"id": cid, **body.model_dump(mode="json")},
+    )
     return {"id": cid, **dataclasses.asdict(record)}
 
 
@@ -107,13 +119,13 @@ def delete_cash_request(conn: Conn, who: Customizer, request_id: RecordId) -> No
     found = rec.cash_flow(conn, request_id)
     if found is None:
         raise NotFoundError(f"no cash request {request_id}")
-    require_scope(conn, who, found.scope)
+    household_id = require_scope(conn, who, found.scope)
     rec.delete_cash_flow(conn, request_id)
     audit(
         conn,
         who,
         "cash_request.delete",
-        found.scope,
+        f"household:{household_id}/cash_request:{request_id}",
         {"id": request_id, **dataclasses.asdict(found)},
     )
 

@@ -125,7 +125,13 @@ def add_user(
             raise NotFoundError(f"unknown household(s): {', '.join(unknown)}")
         user = access.add_user(conn, username, hash_password(password), role)  # type: ignore[arg-type]
         access.assign(conn, user.user_id, households)
-        audit(conn, "cli", "user.add", username, {"role": str(role), "households": households})
+        audit(
+            conn,
+            "cli",
+            "user.add",
+            f"user:{username}",
+            {"role": str(role), "households": households},
+        )
 
 
 def user_list(db: DbOption = None) -> None:
@@ -154,7 +160,7 @@ def user_disable(username: str, db: DbOption = None) -> None:
             if user is None:
                 raise NotFoundError(f"no user {username!r}")
             access.update_user(conn, user.user_id, active=False)
-            audit(conn, "cli", "user.disable", username, {})
+            audit(conn, "cli", "user.disable", f"user:{username}", {})
         out.print(f"disabled {username}")
 
     _guard(body)
