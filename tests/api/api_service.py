@@ -63,3 +63,11 @@ def state(svc: Service) -> tuple[Book, object]:
         users = conn.exec_driver_sql("SELECT * FROM users ORDER BY user_id").all()
         tokens = conn.exec_driver_sql("SELECT * FROM api_tokens ORDER BY token_id").all()
     return export_book(svc.engine), (users, tokens)
+
+
+def run_the_day(svc: Service) -> None:
+    """The daily run over the stored book, as the rebalancer: every household gets a proposal."""
+    from trimtab.batch import SequentialExecutor
+    from trimtab.workflow.run import run_day
+
+    run_day(svc.engine, actor="reb", executor=SequentialExecutor())

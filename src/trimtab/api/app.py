@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 import trimtab
-from trimtab.api import auth_routes, book_routes, custom_routes, errors
+from trimtab.api import auth_routes, book_routes, custom_routes, errors, review_routes
+from trimtab.api.runs import Runs
 from trimtab.api.settings import ServiceSettings
 
 
@@ -34,6 +35,7 @@ def create_app(settings: ServiceSettings | None = None, *, engine: Engine | None
     )
     app.state.engine = engine
     app.state.service_settings = config
+    app.state.runs = Runs()
     errors.install(app)
     app.middleware("http")(_reject_unstorable_urls)
     for router in (
@@ -41,6 +43,7 @@ def create_app(settings: ServiceSettings | None = None, *, engine: Engine | None
         book_routes.router,
         custom_routes.router,
         custom_routes.analysis,
+        review_routes.router,
     ):
         app.include_router(router)
     install_pages(app)

@@ -291,3 +291,102 @@ class TaxReport(Out):
     summary: dict[str, Any]
     realized: list[dict[str, Any]]
     open_lots: list[LotOut]
+
+
+# --- the daily run: queue, decisions, runs, orders, audit ---
+
+
+class QueueRow(Out):
+    proposal_id: int
+    run_id: int
+    as_of: date
+    household_id: str
+    name: str | None = Field(description="The household's name")
+    advisors: list[str]
+    state: str = Field(description="proposed, approved, rejected or released")
+    status: str = Field(description="trade, no_trade, exception or quiet")
+    screen: str
+    value: Decimal = Field(description="USD")
+    est_tax: Decimal = Field(description="USD")
+    baseline_tax: Decimal | None
+    trades: int
+    exceptions: int
+    rules: list[str] = Field(description="The exception rules that fired")
+    decided_by: str | None
+    decided_at: datetime | None
+    note: str | None
+    release_id: int | None
+
+
+class ExceptionOut(Out):
+    account_id: str | None
+    rule: str
+    message: str
+    measure: float | None
+
+
+class ProposalOut(QueueRow):
+    current: bool = Field(description="Still the household's current proposal for its day")
+    exceptions_list: list[ExceptionOut]
+    payload: dict[str, Any] = Field(description="The proposal: trades with reasons, metrics")
+
+
+class DecisionIn(In):
+    note: Annotated[Text, Field(max_length=2000)] | None = None
+
+
+class RunIn(In):
+    as_of: date | None = None
+    method: Literal["optimize", "baseline"] = "optimize"
+
+
+class JobOut(Out):
+    job_id: int
+    actor: str
+    state: str = Field(description="running, done or failed")
+    total: int | None = Field(description="Households to propose for (once known)")
+    done: int
+    run_id: int | None
+    error: str | None
+
+
+class RunOut(Out):
+    run_id: int
+    as_of: date
+    started_at: datetime
+    finished_at: datetime | None
+    actor: str
+    status: str
+    executor: str
+    method: str
+    summary: dict[str, Any] | None
+    proposed: int | None = None
+
+
+class AllocationOut(Out):
+    account_id: str
+    quantity: Decimal
+
+
+class OrderOut(Out):
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+    value: Decimal
+    allocations: list[AllocationOut]
+
+
+class ReleaseOut(Out):
+    release_id: int
+    proposals: list[int]
+    orders: list[OrderOut]
+
+
+class EventOut(Out):
+    event_id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: Any
