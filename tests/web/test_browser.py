@@ -22,9 +22,11 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from trimtab.api import create_app
 from trimtab.api.secrets import hash_password
 from trimtab.api.settings import ServiceSettings
+from trimtab.batch import SequentialExecutor
 from trimtab.book import load_book
 from trimtab.store import access, import_book, make_engine, upgrade
 from trimtab.store.access import Role
+from trimtab.workflow.run import run_day
 
 CHROMIUM = "/usr/bin/chromium"
 SMALL_BOOK = Path(__file__).resolve().parents[1] / "fixtures" / "small_book"
@@ -38,12 +40,13 @@ def _free_port() -> int:
 
 
 def prepare_store(url: str) -> None:
-    """The small book and a rebalancer `desk`; the hook the review tests extend."""
+    """The small book, a rebalancer `desk`, and the day's run: a proposal for each household."""
     engine = make_engine(url)
     upgrade(engine)
     import_book(engine, load_book(SMALL_BOOK))
     with engine.begin() as conn:
         access.add_user(conn, "desk", hash_password(PASSWORD), Role.REBALANCER)
+    run_day(engine, actor="desk", executor=SequentialExecutor())
     engine.dispose()
 
 
@@ -85,9 +88,9 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
-def log_in(page: Page, base: str, shots: Path) -> None:
-    page.goto(f"{base}/households")
-    expect(page).to_have_url(f"{base}/login?next=/households")
+def log_in(page: Page, base: str, shots: Path, path: str) -> None:
+    page.goto(f"{base}{path}")
+    expect(page).to_have_url(f"{base}/login?next={path}")
     page.get_by_label("Username").fill("desk")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Log in").click()
@@ -95,14 +98,14 @@ def log_in(page: Page, base: str, shots: Path) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.screenshot(path=shots / "01-login.png")
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{base}/households")
+    expect(page).to_have_url(f"{base}{path}")
 
 
 def test_log_in_find_a_household_and_see_its_allocation(
     server: str, browser: Browser, shots: Path
 ) -> None:
     page = browser.new_page()
-    log_in(page, server, shots)
+    log_in(page, server, shots, "/households")
     expect(page.locator("tbody tr")).to_have_count(2)
     page.get_by_label("Search").fill("jones")
     page.get_by_role("button", name="Filter").click()
@@ -121,4 +124,50 @@ def test_log_in_find_a_household_and_see_its_allocation(
     page.screenshot(path=shots / "04-model.png", full_page=True)
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(f"{server}/login")
+    page.close()
+
+
+def test_filter_the_queue_open_a_household_and_approve_its_proposal(
+    server: str, browser: Browser, shots: Path
+) -> None:
+    page = browser.new_page()
+    log_in(page, server, shots, "/queue")
+    rows = page.locator("table.queue tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Exception rule").select_option("large_trade")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("H2")
+    expect(rows.first).to_contain_text("large_trade")
+    page.screenshot(path=shots / "11-queue-filtered.png", full_page=True)
+    page.get_by_label("Exception rule").select_option("drift_after")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_text("proposed")).to_be_visible()
+    rows.first.get_by_role("link", name="H1").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("H1")
+    chart = page.get_by_role("img", name="allocation against target")
+    expect(chart).to_be_visible()
+    assert chart.locator("rect.bar-after").count() >= 2  # the proposal's after-trade weights
+    proposal = page.get_by_role("region", name="proposal")
+    expect(proposal.get_by_test_id("proposal-state")).to_have_text("proposed")
+    expect(proposal.get_by_role("cell", name="drift", exact=True).first).to_be_visible()
+    page.screenshot(path=shots / "12-household-proposal.png", full_page=True)
+    proposal.get_by_label("Note").fill("checked with the advisor")
+    proposal.get_by_role("button", name="Approve").click()
+    expect(proposal.get_by_test_id("proposal-state")).to_have_text("approved")
+    expect(proposal).to_contain_text("Approved by desk: “checked with the advisor”")
+    expect(proposal.get_by_role("button", name="Approve")).to_have_count(0)
+    page.screenshot(path=shots / "13-approved.png", full_page=True)
+
+    page.get_by_role("link", name="Queue").click()
+    page.get_by_label("State").select_option("approved")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("H1")
+    page.get_by_role("link", name="Audit trail").click()
+    expect(page.locator("table.audit tbody tr").first).to_contain_text("approve")
+    expect(page.locator("table.audit tbody tr").first).to_contain_text("desk")
+    page.screenshot(path=shots / "14-audit.png", full_page=True)
     page.close()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request, Response
@@ -26,7 +27,15 @@ def create_app(settings: ServiceSettings | None = None, *, engine: Engine | None
     config = settings or ServiceSettings()
     engine = engine or make_engine(config.database_url)
     upgrade(engine)
+    runs = Runs()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runs.wait()  # a run started here finishes its chunk before the process goes
+
     app = FastAPI(
+        lifespan=lifespan,
         title="trimtab",
         version=trimtab.__version__,
         description="Tax-aware, household-level rebalancing: the book, the review queue, "
@@ -35,7 +44,7 @@ def create_app(settings: ServiceSettings | None = None, *, engine: Engine | None
     )
     app.state.engine = engine
     app.state.service_settings = config
-    app.state.runs = Runs()
+    app.state.runs = runs
     errors.install(app)
     app.middleware("http")(_reject_unstorable_urls)
     for router in (

@@ -32,29 +32,53 @@ Auditor = Annotated[Principal, Depends(needs("audit"))]
 Id = Annotated[int, Path(ge=0, le=2_000_000_000)]
 Name = Annotated[str | None, Query(max_length=200)]
 Sort = Literal[
-    "household", "value", "tax", "exceptions", "trades", "proposal",
-    "-household", "-value", "-tax", "-exceptions", "-trades", "-proposal",
-]  # fmt: skip
+    "household",
+    "value",
+    "tax",
+    "exceptions",
+    "trades",
+    "proposal",
+    "-household",
+    "-value",
+    "-tax",
+    "-exceptions",
+    "-trades",
+    "-proposal",
+]
 State = Literal["proposed", "approved", "rejected", "released"]
 Status = Literal["trade", "no_trade", "exception", "quiet"]
 Money = Annotated[Decimal | None, Query(ge=-1e15, le=1e15)]
 
 
 def queue_filter(
-    conn: Connection, who: Principal, *, as_of: date | None, state: str | None, status: str | None,
-    rule: str | None, household: str | None, advisor: str | None,
-    min_value: Decimal | None, max_value: Decimal | None,
-) -> rv.QueueFilter:  # fmt: skip
+    conn: Connection,
+    who: Principal,
+    *,
+    as_of: date | None,
+    state: str | None,
+    status: str | None,
+    rule: str | None,
+    household: str | None,
+    advisor: str | None,
+    min_value: Decimal | None,
+    max_value: Decimal | None,
+) -> rv.QueueFilter:
     """The filter a queue request asks for, limited to an advisor's own households."""
     advisor_id = None
     if advisor:
         user = access.user_by_name(conn, advisor)
         advisor_id = -1 if user is None else user.user_id
     return rv.QueueFilter(
-        as_of=as_of or rv.latest_day(conn), state=state, status=status, rule=rule,
-        household=household, advisor=advisor_id, min_value=min_value, max_value=max_value,
+        as_of=as_of or rv.latest_day(conn),
+        state=state,
+        status=status,
+        rule=rule,
+        household=household,
+        advisor=advisor_id,
+        min_value=min_value,
+        max_value=max_value,
         only=advisor_filter(who),
-    )  # fmt: skip
+    )
 
 
 @router.get("/queue", response_model=s.Page[s.QueueRow])
@@ -78,9 +102,18 @@ def queue(
     limit: Limit = 50,
 ) -> dict[str, object]:
     """The current proposals of a day, filtered, sorted and paged in the database."""
-    f = queue_filter(conn, who, as_of=as_of, state=state, status=status, rule=rule,
-                     household=household, advisor=advisor, min_value=min_value,
-                     max_value=max_value)  # fmt: skip
+    f = queue_filter(
+        conn,
+        who,
+        as_of=as_of,
+        state=state,
+        status=status,
+        rule=rule,
+        household=household,
+        advisor=advisor,
+        min_value=min_value,
+        max_value=max_value,
+    )
     page = rv.queue_page(conn, f, sort, offset=offset, limit=limit)
     return {"items": page.items, "total": page.total, "offset": offset, "limit": limit}
 
@@ -109,8 +142,14 @@ def get_proposal(conn: Conn, who: Reader, proposal_id: Id) -> dict[str, Any]:
     return found
 
 
-def decide(request: Request, conn: Connection, who: Principal, proposal_id: int, verb: str,
-           note: str | None) -> dict[str, Any]:  # fmt: skip
+def decide(
+    request: Request,
+    conn: Connection,
+    who: Principal,
+    proposal_id: int,
+    verb: str,
+    note: str | None,
+) -> dict[str, Any]:
     found = visible_proposal(conn, who, proposal_id)
     if not found["current"]:
         raise ConflictError(f"proposal {proposal_id} is no longer current: a newer one replaced it")
@@ -193,8 +232,17 @@ def get_release(request: Request, who: Approver, release_id: Id) -> dict[str, ob
 
 
 def _release(r: Any) -> dict[str, object]:
-    orders = [{"symbol": o.symbol, "side": o.side.value, "quantity": o.quantity, "price": o.price,
-               "value": o.value, "allocations": list(o.allocations)} for o in r.orders]  # fmt: skip
+    orders = [
+        {
+            "symbol": o.symbol,
+            "side": o.side.value,
+            "quantity": o.quantity,
+            "price": o.price,
+            "value": o.value,
+            "allocations": list(o.allocations),
+        }
+        for o in r.orders
+    ]
     return {"release_id": r.release_id, "proposals": list(r.proposals), "orders": orders}
 
 
@@ -209,6 +257,7 @@ def audit_log(
     limit: Limit = 50,
 ) -> dict[str, object]:
     """The audit log, newest first: every run, proposal, decision, release and change."""
-    page = rv.audit_page(conn, action=action, actor=actor, subject=subject, offset=offset,
-                         limit=limit)  # fmt: skip
+    page = rv.audit_page(
+        conn, action=action, actor=actor, subject=subject, offset=offset, limit=limit
+    )
     return {"items": page.items, "total": page.total, "offset": offset, "limit": limit}

@@ -68,11 +68,14 @@ class Runs:
 
         try:
             result = run_day(
-                engine, as_of, actor=self.jobs[job_id].actor, method=method,
+                engine,
+                as_of,
+                actor=self.jobs[job_id].actor,
+                method=method,
                 executor=SequentialExecutor(),
                 progress=lambda n: self._advance(job_id, n),
                 on_total=lambda n: self._update(job_id, total=n),
-            )  # fmt: skip
+            )
         except Exception as exc:  # a failed run is reported to whoever follows it
             self._update(job_id, state="failed", error=f"{type(exc).__name__}: {exc}")
             return

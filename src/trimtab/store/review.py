@@ -49,8 +49,11 @@ def _where(f: QueueFilter) -> list[Any]:
     cond: list[Any] = []
     if f.as_of is not None:
         cond.append(c.c.as_of == f.as_of)
-    for column, value in ((p.c.state, f.state), (p.c.status, f.status),
-                          (c.c.household_id, f.household)):  # fmt: skip
+    for column, value in (
+        (p.c.state, f.state),
+        (p.c.status, f.status),
+        (c.c.household_id, f.household),
+    ):
         if value is not None:
             cond.append(column == value)
     if f.rule is not None:
@@ -84,9 +87,24 @@ def _order(sort: str) -> list[Any]:
     return [column.desc() if desc else column.asc(), c.c.household_id.asc()]
 
 
-QUEUE_COLUMNS = ("proposal_id", "run_id", "as_of", "household_id", "state", "status", "screen",
-                 "value", "est_tax", "baseline_tax", "trades", "exceptions", "decided_by",
-                 "decided_at", "note", "release_id")  # fmt: skip
+QUEUE_COLUMNS = (
+    "proposal_id",
+    "run_id",
+    "as_of",
+    "household_id",
+    "state",
+    "status",
+    "screen",
+    "value",
+    "est_tax",
+    "baseline_tax",
+    "trades",
+    "exceptions",
+    "decided_by",
+    "decided_at",
+    "note",
+    "release_id",
+)
 
 
 def queue_page(conn: Connection, f: QueueFilter, sort: str, *, offset: int, limit: int) -> Page:
@@ -172,16 +190,34 @@ def current_of(conn: Connection, household_id: str) -> int | None:
 def runs_page(conn: Connection, *, offset: int, limit: int) -> Page:
     r = w.runs
     total = conn.execute(sa.select(sa.func.count()).select_from(r)).scalar_one()
-    cols = (r.c.run_id, r.c.as_of, r.c.started_at, r.c.finished_at, r.c.actor, r.c.status,
-            r.c.executor, r.c.method, r.c.summary)  # fmt: skip
+    cols = (
+        r.c.run_id,
+        r.c.as_of,
+        r.c.started_at,
+        r.c.finished_at,
+        r.c.actor,
+        r.c.status,
+        r.c.executor,
+        r.c.method,
+        r.c.summary,
+    )
     rows = conn.execute(sa.select(*cols).order_by(r.c.run_id.desc()).offset(offset).limit(limit))
     return Page([_run(x) for x in rows], int(total))
 
 
 def run(conn: Connection, run_id: int) -> dict[str, Any] | None:
     r, p = w.runs, w.proposals
-    cols = (r.c.run_id, r.c.as_of, r.c.started_at, r.c.finished_at, r.c.actor, r.c.status,
-            r.c.executor, r.c.method, r.c.summary)  # fmt: skip
+    cols = (
+        r.c.run_id,
+        r.c.as_of,
+        r.c.started_at,
+        r.c.finished_at,
+        r.c.actor,
+        r.c.status,
+        r.c.executor,
+        r.c.method,
+        r.c.summary,
+    )
     row = conn.execute(sa.select(*cols).where(r.c.run_id == run_id)).first()
     if row is None:
         return None

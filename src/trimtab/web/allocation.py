@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from trimtab.book.book import Book
 from trimtab.names import CASH, Side
-from trimtab.rebalance.proposal import Trade
 from trimtab.tax.ledger import replay
 
 
@@ -27,8 +26,13 @@ class Slice:
     after: float | None
 
 
-def allocation(book: Book, household_id: str, trades: Iterable[Trade] | None = None) -> list[Slice]:
-    """Rows by asset class, largest target first; empty for a household worth nothing."""
+def allocation(
+    book: Book, household_id: str, trades: Iterable[tuple[str, str, Decimal]] | None = None
+) -> list[Slice]:
+    """Rows by asset class, largest target first; empty for a household worth nothing.
+
+    `trades` are (symbol, side, value USD) of a proposal: the `after` column applies them.
+    """
     price = {s.symbol: s.price for s in book.securities}
     klass = {s.symbol: s.asset_class for s in book.securities}
     accounts = book.accounts_by_household.get(household_id, [])
@@ -56,12 +60,11 @@ def allocation(book: Book, household_id: str, trades: Iterable[Trade] | None = N
     after = None
     if trades is not None:
         after = dict(now)
-        for t in trades:
-            sign = 1 if t.side is Side.BUY else -1
-            after[klass.get(t.symbol, t.symbol)] = (
-                after.get(klass.get(t.symbol, t.symbol), Decimal(0)) + sign * t.value
-            )
-            after[CASH] = after.get(CASH, Decimal(0)) - sign * t.value
+        for symbol, side, value in trades:
+            sign = 1 if side == Side.BUY.value else -1
+            k = klass.get(symbol, symbol)
+            after[k] = after.get(k, Decimal(0)) + sign * value
+            after[CASH] = after.get(CASH, Decimal(0)) - sign * value
     labels = sorted(set(now) | set(target), key=lambda k: (-target.get(k, 0), k))
     return [
         Slice(

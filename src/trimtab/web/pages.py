@@ -140,10 +140,22 @@ def households_page(
 
 
 @router.get("/households/{household_id}")
-def household_page(request: Request, conn: Conn, who: Viewer, household_id: str) -> HTMLResponse:
+def household_page(
+    request: Request,
+    conn: Conn,
+    who: Viewer,
+    household_id: str,
+    error: Annotated[str | None, Query(max_length=500)] = None,
+) -> HTMLResponse:
+    """The household, its allocation against target (after its current proposal too), its
+    accounts and customizations, and the proposal with its trades and the decision forms."""
+    from trimtab.store.review import current_of
+    from trimtab.web.review_pages import proposal_view
+
     require_household(conn, who, household_id)
     book = slice_of(conn, household_id)
-    rows = allocation(book, household_id)
+    proposal = proposal_view(conn, current_of(conn, household_id))
+    rows = allocation(book, household_id, proposal["flows"] if proposal else None)
     scopes = [household_id, *(a.account_id for a in book.accounts)]
     return render(
         request,
@@ -157,6 +169,8 @@ def household_page(request: Request, conn: Conn, who: Viewer, household_id: str)
         chart=allocation_chart(rows) if rows else None,
         slices=rows,
         model_of=book.model_of,
+        proposal=proposal,
+        error=error,
     )
 
 
@@ -188,7 +202,7 @@ def model_page(
 
 @router.get("/")
 def home(who: Viewer) -> Response:
-    return RedirectResponse("/households", status_code=303)
+    return RedirectResponse("/queue", status_code=303)
 
 
 def _local(path: str) -> str:
@@ -199,7 +213,10 @@ def _local(path: str) -> str:
 def install_pages(app: FastAPI) -> None:
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    from trimtab.web.review_pages import router as review_router
+
     app.include_router(router)
+    app.include_router(review_router)
 
     async def to_login(request: Request, exc: Exception) -> Response:
         path = exc.path if isinstance(exc, LoginRequiredError) else "/"
