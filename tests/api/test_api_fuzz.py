@@ -20,7 +20,7 @@ from schemathesis.checks import not_a_server_error
 
 from trimtab.api.secrets import new_token, token_hash
 from trimtab.store import access
-from trimtab.store import tables as t
+from trimtab.store import access_tables as a
 from trimtab.store.access import TokenKind
 
 EXAMPLES = int(os.environ.get("TRIMTAB_FUZZ_EXAMPLES", "5"))
@@ -41,7 +41,7 @@ def fresh_credentials(svc: Service, path: str) -> dict[str, str]:
     role = "admin" if path.startswith(("/api/users", "/api/settings")) else "reb"
     secret = new_token()
     with svc.engine.begin() as conn:
-        conn.execute(t.users.update().values(active=True, locked_until=None, failed_logins=0))
+        conn.execute(a.users.update().values(active=True, locked_until=None, failed_logins=0))
         access.add_token(conn, svc.ids[role], token_hash(secret), kind=TokenKind.API, name="fuzz")
     return {"Authorization": f"Bearer {secret}"}
 

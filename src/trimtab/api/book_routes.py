@@ -30,7 +30,6 @@ from trimtab.edits import check_records, parse_values
 from trimtab.errors import ConflictError, DataError, NotFoundError, Problem
 from trimtab.store import access
 from trimtab.store import records as rec
-from trimtab.store import tables as t
 
 router = APIRouter(prefix="/api", tags=["book"])
 
@@ -58,15 +57,18 @@ def checked(book: Book) -> None:
         raise DataError(problems, f"{len(problems)} problem(s) in the change")
 
 
-def slice_of(conn: Connection, household_id: str) -> Book:
-    book = rec.household_slice(conn, household_id)
+def slice_of(conn: Connection, household_id: str, *, prices: bool = False) -> Book:
+    """The household's slice of the book (with the price history when a risk model needs it)."""
+    book = rec.household_slice(conn, household_id, prices=prices)
     if book is None:
         raise NotFoundError(f"no household {household_id!r}")
     return book
 
 
-def changed(conn: Connection, household_id: str, change: Callable[[Book], Book]) -> Book:
-    book = change(slice_of(conn, household_id))
+def changed(
+    conn: Connection, household_id: str, change: Callable[[Book], Book], *, prices: bool = False
+) -> Book:
+    book = change(slice_of(conn, household_id, prices=prices))
     checked(book)
     return book
 
@@ -74,9 +76,7 @@ def changed(conn: Connection, household_id: str, change: Callable[[Book], Book])
 def advisor_filter(who: Principal) -> sa.Select | None:
     if not who.scoped:
         return None
-    return sa.select(t.household_advisors.c.household_id).where(
-        t.household_advisors.c.user_id == who.user.user_id
-    )
+    return access.assigned_query(who.user.user_id)
 
 
 @router.get("/households", response_model=s.Page[s.HouseholdRow])

@@ -152,6 +152,7 @@ def what_if(
         lambda b: dataclasses.replace(
             b, cash_flows=(*b.cash_flows, *flows), restrictions=(*b.restrictions, *rules)
         ),
+        prices=True,
     )
     for f in (*flows, *rules):
         require_scope(conn, who, f.scope)
@@ -165,7 +166,9 @@ def household_frontier(conn: Conn, who: Reader, household_id: HouseholdId) -> li
     from trimtab.optimize.frontier import frontier
 
     require_household(conn, who, household_id)
-    return views.plain(frontier(slice_of(conn, household_id), household_id=household_id))
+    return views.plain(
+        frontier(slice_of(conn, household_id, prices=True), household_id=household_id)
+    )
 
 
 @analysis.get("/accounts/{account_id}/frontier", response_model=list[s.FrontierPointOut])
@@ -174,7 +177,7 @@ def account_frontier(conn: Conn, who: Reader, account_id: AccountId) -> list[obj
     from trimtab.optimize.frontier import frontier
 
     household_id = require_account(conn, who, account_id)
-    return views.plain(frontier(slice_of(conn, household_id), account_id=account_id))
+    return views.plain(frontier(slice_of(conn, household_id, prices=True), account_id=account_id))
 
 
 @analysis.get("/households/{household_id}/tax-report", response_model=s.TaxReport)

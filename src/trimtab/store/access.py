@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from trimtab.errors import ConflictError, StoreError
-from trimtab.store import tables as t
+from trimtab.store import access_tables as a
 
 
 class Role(StrEnum):
@@ -76,11 +76,11 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 _USER_COLUMNS = (
-    t.users.c.user_id,
-    t.users.c.username,
-    t.users.c.role,
-    t.users.c.active,
-    t.users.c.created_at,
+    a.users.c.user_id,
+    a.users.c.username,
+    a.users.c.role,
+    a.users.c.active,
+    a.users.c.created_at,
 )
 
 
@@ -102,7 +102,7 @@ def add_user(conn: Connection, username: str, password_hash: str, role: Role) ->
     }
     try:
         with conn.begin_nested():
-            user_id = conn.execute(t.users.insert().values(values)).inserted_primary_key[0]
+            user_id = conn.execute(a.users.insert().values(values)).inserted_primary_key[0]
     except IntegrityError:
         raise ConflictError(f"user {username!r} exists already") from None
     found = get_user(conn, int(user_id))
@@ -112,24 +112,24 @@ def add_user(conn: Connection, username: str, password_hash: str, role: Role) ->
 
 
 def get_user(conn: Connection, user_id: int) -> User | None:
-    row = conn.execute(sa.select(*_USER_COLUMNS).where(t.users.c.user_id == user_id)).first()
+    row = conn.execute(sa.select(*_USER_COLUMNS).where(a.users.c.user_id == user_id)).first()
     return None if row is None else _user(row)
 
 
 def user_by_name(conn: Connection, username: str) -> User | None:
-    row = conn.execute(sa.select(*_USER_COLUMNS).where(t.users.c.username == username)).first()
+    row = conn.execute(sa.select(*_USER_COLUMNS).where(a.users.c.username == username)).first()
     return None if row is None else _user(row)
 
 
 def list_users(conn: Connection) -> list[User]:
-    return [_user(r) for r in conn.execute(sa.select(*_USER_COLUMNS).order_by(t.users.c.user_id))]
+    return [_user(r) for r in conn.execute(sa.select(*_USER_COLUMNS).order_by(a.users.c.user_id))]
 
 
 def credentials(conn: Connection, username: str) -> Credentials | None:
     row = conn.execute(
         sa.select(
-            *_USER_COLUMNS, t.users.c.password_hash, t.users.c.failed_logins, t.users.c.locked_until
-        ).where(t.users.c.username == username)
+            *_USER_COLUMNS, a.users.c.password_hash, a.users.c.failed_logins, a.users.c.locked_until
+        ).where(a.users.c.username == username)
     ).first()
     if row is None:
         return None
@@ -153,7 +153,7 @@ def update_user(
     if password_hash is not None:
         values.update(password_hash=password_hash, failed_logins=0, locked_until=None)
     if values:
-        conn.execute(t.users.update().where(t.users.c.user_id == user_id).values(values))
+        conn.execute(a.users.update().where(a.users.c.user_id == user_id).values(values))
     if active is False or password_hash is not None:
         revoke_user_tokens(conn, user_id)
     return get_user(conn, user_id)
@@ -165,30 +165,30 @@ def record_login(
     """Count a failure (locking the user out for `lockout` after `limit` in a row) or reset."""
     if ok:
         values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
-        conn.execute(t.users.update().where(t.users.c.user_id == user_id).values(values))
+        conn.execute(a.users.update().where(a.users.c.user_id == user_id).values(values))
         return
-    failed = t.users.c.failed_logins + 1
-    conn.execute(t.users.update().where(t.users.c.user_id == user_id).values(failed_logins=failed))
+    failed = a.users.c.failed_logins + 1
+    conn.execute(a.users.update().where(a.users.c.user_id == user_id).values(failed_logins=failed))
     count = conn.execute(
-        sa.select(t.users.c.failed_logins).where(t.users.c.user_id == user_id)
+        sa.select(a.users.c.failed_logins).where(a.users.c.user_id == user_id)
     ).scalar_one()
     if count >= limit:
         conn.execute(
-            t.users.update()
-            .where(t.users.c.user_id == user_id)
+            a.users.update()
+            .where(a.users.c.user_id == user_id)
             .values(failed_logins=0, locked_until=now() + lockout)
         )
 
 
 _TOKEN_COLUMNS = (
-    t.api_tokens.c.token_id,
-    t.api_tokens.c.user_id,
-    t.api_tokens.c.kind,
-    t.api_tokens.c.name,
-    t.api_tokens.c.csrf,
-    t.api_tokens.c.created_at,
-    t.api_tokens.c.expires_at,
-    t.api_tokens.c.revoked_at,
+    a.api_tokens.c.token_id,
+    a.api_tokens.c.user_id,
+    a.api_tokens.c.kind,
+    a.api_tokens.c.name,
+    a.api_tokens.c.csrf,
+    a.api_tokens.c.created_at,
+    a.api_tokens.c.expires_at,
+    a.api_tokens.c.revoked_at,
 )
 
 
@@ -224,8 +224,8 @@ def add_token(
         "created_at": now(),
         "expires_at": expires_at,
     }
-    token_id = conn.execute(t.api_tokens.insert().values(values)).inserted_primary_key[0]
-    row = conn.execute(sa.select(*_TOKEN_COLUMNS).where(t.api_tokens.c.token_id == token_id)).one()
+    token_id = conn.execute(a.api_tokens.insert().values(values)).inserted_primary_key[0]
+    row = conn.execute(sa.select(*_TOKEN_COLUMNS).where(a.api_tokens.c.token_id == token_id)).one()
     return _token(row)
 
 
@@ -234,13 +234,13 @@ def live_token(conn: Connection, token_hash: str) -> tuple[Token, User] | None:
     stmt = (
         sa.select(
             *_TOKEN_COLUMNS,
-            t.users.c.username,
-            t.users.c.role,
-            t.users.c.active,
-            t.users.c.created_at.label("user_created"),
+            a.users.c.username,
+            a.users.c.role,
+            a.users.c.active,
+            a.users.c.created_at.label("user_created"),
         )
-        .join(t.users, t.users.c.user_id == t.api_tokens.c.user_id)
-        .where(t.api_tokens.c.token_hash == token_hash, t.api_tokens.c.revoked_at.is_(None))
+        .join(a.users, a.users.c.user_id == a.api_tokens.c.user_id)
+        .where(a.api_tokens.c.token_hash == token_hash, a.api_tokens.c.revoked_at.is_(None))
     )
     row = conn.execute(stmt).first()
     if row is None or not row.active:
@@ -253,24 +253,24 @@ def live_token(conn: Connection, token_hash: str) -> tuple[Token, User] | None:
 
 
 def list_tokens(conn: Connection, user_id: int) -> list[Token]:
-    stmt = sa.select(*_TOKEN_COLUMNS).where(t.api_tokens.c.user_id == user_id)
-    return [_token(r) for r in conn.execute(stmt.order_by(t.api_tokens.c.token_id))]
+    stmt = sa.select(*_TOKEN_COLUMNS).where(a.api_tokens.c.user_id == user_id)
+    return [_token(r) for r in conn.execute(stmt.order_by(a.api_tokens.c.token_id))]
 
 
 def revoke_token(conn: Connection, token_id: int, *, user_id: int | None = None) -> bool:
     """Revoke one token (only the given user's, when `user_id` is set); False when none was."""
-    stmt = t.api_tokens.update().where(
-        t.api_tokens.c.token_id == token_id, t.api_tokens.c.revoked_at.is_(None)
+    stmt = a.api_tokens.update().where(
+        a.api_tokens.c.token_id == token_id, a.api_tokens.c.revoked_at.is_(None)
     )
     if user_id is not None:
-        stmt = stmt.where(t.api_tokens.c.user_id == user_id)
+        stmt = stmt.where(a.api_tokens.c.user_id == user_id)
     return conn.execute(stmt.values(revoked_at=now())).rowcount > 0
 
 
 def revoke_user_tokens(conn: Connection, user_id: int) -> None:
     conn.execute(
-        t.api_tokens.update()
-        .where(t.api_tokens.c.user_id == user_id, t.api_tokens.c.revoked_at.is_(None))
+        a.api_tokens.update()
+        .where(a.api_tokens.c.user_id == user_id, a.api_tokens.c.revoked_at.is_(None))
         .values(revoked_at=now())
     )
 
@@ -284,31 +284,31 @@ def assign(conn: Connection, user_id: int, household_ids: Iterable[str]) -> int:
         if h not in have
     ]
     if new:
-        conn.execute(t.household_advisors.insert(), new)
+        conn.execute(a.household_advisors.insert(), new)
     return len(new)
 
 
 def unassign(conn: Connection, user_id: int, household_id: str) -> bool:
-    stmt = t.household_advisors.delete().where(
-        t.household_advisors.c.user_id == user_id,
-        t.household_advisors.c.household_id == household_id,
+    stmt = a.household_advisors.delete().where(
+        a.household_advisors.c.user_id == user_id,
+        a.household_advisors.c.household_id == household_id,
     )
     return conn.execute(stmt).rowcount > 0
 
 
 def advisor_households(conn: Connection, user_id: int) -> list[str]:
     stmt = (
-        sa.select(t.household_advisors.c.household_id)
-        .where(t.household_advisors.c.user_id == user_id)
-        .order_by(t.household_advisors.c.household_id)
+        sa.select(a.household_advisors.c.household_id)
+        .where(a.household_advisors.c.user_id == user_id)
+        .order_by(a.household_advisors.c.household_id)
     )
     return list(conn.execute(stmt).scalars())
 
 
 def is_assigned(conn: Connection, user_id: int, household_id: str) -> bool:
-    stmt = sa.select(t.household_advisors.c.user_id).where(
-        t.household_advisors.c.user_id == user_id,
-        t.household_advisors.c.household_id == household_id,
+    stmt = sa.select(a.household_advisors.c.user_id).where(
+        a.household_advisors.c.user_id == user_id,
+        a.household_advisors.c.household_id == household_id,
     )
     return conn.execute(stmt).first() is not None
 
@@ -319,12 +319,18 @@ def advisors_of(conn: Connection, household_ids: Iterable[str]) -> dict[str, lis
     if not ids:
         return {}
     stmt = (
-        sa.select(t.household_advisors.c.household_id, t.users.c.username)
-        .join(t.users, t.users.c.user_id == t.household_advisors.c.user_id)
-        .where(t.household_advisors.c.household_id.in_(ids))
-        .order_by(t.users.c.username)
+        sa.select(a.household_advisors.c.household_id, a.users.c.username)
+        .join(a.users, a.users.c.user_id == a.household_advisors.c.user_id)
+        .where(a.household_advisors.c.household_id.in_(ids))
+        .order_by(a.users.c.username)
     )
     out: dict[str, list[str]] = {}
     for hh, name in conn.execute(stmt):
         out.setdefault(hh, []).append(name)
     return out
+
+
+def assigned_query(user_id: int) -> sa.Select[tuple[str]]:
+    """A subquery of an advisor's household ids, to filter lists with."""
+    h = a.household_advisors
+    return sa.select(h.c.household_id).where(h.c.user_id == user_id)

@@ -193,8 +193,9 @@ def cash_flows_in(conn: Connection, scopes: Sequence[str]) -> list[Numbered[Cash
     return [Numbered(row[0], r.cash_flows_from([row[1:]])[0]) for row in rows]
 
 
-def household_slice(conn: Connection, household_id: str) -> Book | None:
-    """One household as a Book: its records, with every security, model and the price history."""
+def household_slice(conn: Connection, household_id: str, *, prices: bool = False) -> Book | None:
+    """One household as a Book: its records, with every security and model; the price history
+    (for risk models: a rebalance, a frontier) only when `prices`."""
     hh = household(conn, household_id)
     if hh is None:
         return None
@@ -219,7 +220,7 @@ def household_slice(conn: Connection, household_id: str) -> Book | None:
                     _select(t.price_history, r.PRICE_COLUMNS).order_by(t.price_history.c.seq)
                 )
             )
-            if has_history
+            if has_history and prices
             else None
         ),
         settings=settings(conn),

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from trimtab.store import tables as t
 from trimtab.store import workflow_tables as w
+from trimtab.store.access import advisors_of, assigned_query
 from trimtab.store.records import Page
 
 SORTS = ("household", "value", "tax", "exceptions", "trades", "proposal")
@@ -45,26 +46,32 @@ def latest_day(conn: Connection) -> date | None:
 
 
 def _where(f: QueueFilter) -> list[Any]:
+    """Conditions on the proposals table (its queue index covers them), current ones only.
+
+    A filter naming households (one, an advisor's) picks the current proposals through the
+    current table's key (day, household) first: a short list, not the whole day.
+    """
     p, c = w.proposals, w.current_proposals
+    current = sa.select(c.c.proposal_id)
     cond: list[Any] = []
     if f.as_of is not None:
-        cond.append(c.c.as_of == f.as_of)
-    for column, value in (
-        (p.c.state, f.state),
-        (p.c.status, f.status),
-        (c.c.household_id, f.household),
-    ):
+        current = current.where(c.c.as_of == f.as_of)
+        cond.append(p.c.as_of == f.as_of)
+    for subset in (f.advisor, f.only, f.household):
+        if subset is None:
+            continue
+        if isinstance(subset, int):
+            subset = assigned_query(subset)
+        current = current.where(
+            c.c.household_id == subset if isinstance(subset, str) else c.c.household_id.in_(subset)
+        )
+    cond.append(p.c.proposal_id.in_(current))
+    for column, value in ((p.c.state, f.state), (p.c.status, f.status)):
         if value is not None:
             cond.append(column == value)
     if f.rule is not None:
         e = w.exceptions
         cond.append(p.c.proposal_id.in_(sa.select(e.c.proposal_id).where(e.c.rule == f.rule)))
-    if f.advisor is not None:
-        a = t.household_advisors
-        mine = sa.select(a.c.household_id).where(a.c.user_id == f.advisor)
-        cond.append(c.c.household_id.in_(mine))
-    if f.only is not None:
-        cond.append(c.c.household_id.in_(f.only))
     money = sa.cast(p.c.value, sa.Float)
     if f.min_value is not None:
         cond.append(money >= float(f.min_value))
@@ -74,17 +81,17 @@ def _where(f: QueueFilter) -> list[Any]:
 
 
 def _order(sort: str) -> list[Any]:
-    p, c = w.proposals, w.current_proposals
+    p = w.proposals
     key, desc = sort.lstrip("-"), sort.startswith("-")
     column = {
-        "household": c.c.household_id,
+        "household": p.c.household_id,
         "value": sa.cast(p.c.value, sa.Float),
         "tax": sa.cast(p.c.est_tax, sa.Float),
         "exceptions": p.c.exceptions,
         "trades": p.c.trades,
         "proposal": p.c.proposal_id,
     }[key]
-    return [column.desc() if desc else column.asc(), c.c.household_id.asc()]
+    return [column.desc() if desc else column.asc(), p.c.household_id.asc()]
 
 
 QUEUE_COLUMNS = (
@@ -109,25 +116,32 @@ QUEUE_COLUMNS = (
 
 def queue_page(conn: Connection, f: QueueFilter, sort: str, *, offset: int, limit: int) -> Page:
     """One page of the current proposals that pass `f`, each a dict with its exception rules,
-    the household's name and its advisors."""
-    p, c = w.proposals, w.current_proposals
-    joined = c.join(p, p.c.proposal_id == c.c.proposal_id)
+    the household's name and its advisors.
+
+    Two steps: the page's ids (filter, sort, count: index only), then those rows in full.
+    """
+    p = w.proposals
     where = _where(f)
-    total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*where)).scalar_one()
-    columns = [p.c[name] for name in QUEUE_COLUMNS if name != "household_id"]
-    stmt = (
-        sa.select(c.c.household_id, *columns, t.households.c.name)
-        .select_from(
-            joined.outerjoin(t.households, t.households.c.household_id == c.c.household_id)
-        )
-        .where(*where)
-        .order_by(*_order(sort))
-        .offset(offset)
-        .limit(limit)
+    total = conn.execute(sa.select(sa.func.count()).select_from(p).where(*where)).scalar_one()
+    ids = list(
+        conn.execute(
+            sa.select(p.c.proposal_id)
+            .where(*where)
+            .order_by(*_order(sort))
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
     )
-    rows = [dict(r._mapping) for r in conn.execute(stmt)]
-    rules = exception_rules(conn, [r["proposal_id"] for r in rows])
-    advisors = _advisors(conn, [r["household_id"] for r in rows])
+    h = t.households
+    stmt = (
+        sa.select(*(p.c[n] for n in QUEUE_COLUMNS), h.c.name)
+        .select_from(p.outerjoin(h, h.c.household_id == p.c.household_id))
+        .where(p.c.proposal_id.in_(ids))
+    )
+    found = {r.proposal_id: dict(r._mapping) for r in conn.execute(stmt)}
+    rows = [found[i] for i in ids]
+    rules = exception_rules(conn, ids)
+    advisors = advisors_of(conn, [r["household_id"] for r in rows])
     for r in rows:
         r["rules"] = rules.get(r["proposal_id"], [])
         r["advisors"] = advisors.get(r["household_id"], [])
@@ -143,12 +157,6 @@ def exception_rules(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
         ):
             out.setdefault(pid, set()).add(rule)
     return {k: sorted(v) for k, v in out.items()}
-
-
-def _advisors(conn: Connection, households: list[str]) -> dict[str, list[str]]:
-    from trimtab.store.access import advisors_of
-
-    return advisors_of(conn, households)
 
 
 def proposal(conn: Connection, proposal_id: int) -> dict[str, Any] | None:

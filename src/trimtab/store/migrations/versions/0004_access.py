@@ -1,4 +1,4 @@
-"""The desk's access control: users, API tokens and sessions, advisor assignments.
+"""The desk: users, API tokens and sessions, advisor assignments, the review queue's index.
 
 Revision ID: 0004
 Revises: 0003
@@ -64,9 +64,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("household_id", "user_id", name=op.f("pk_household_advisors")),
     )
     op.create_index(op.f("ix_household_advisors_user_id"), "household_advisors", ["user_id"])
+    op.create_index(
+        "ix_proposals_queue",
+        "proposals",
+        ["as_of", "status", "state", "household_id", "value", "est_tax", "trades", "exceptions"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_proposals_queue", table_name="proposals")
     op.drop_index(op.f("ix_household_advisors_user_id"), table_name="household_advisors")
     op.drop_table("household_advisors")
     op.drop_index(op.f("ix_api_tokens_user_id"), table_name="api_tokens")
