@@ -5,6 +5,7 @@ users are locked out, sessions need their CSRF token, and logins are throttled."
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from api_service import PASSWORD, Service, make_service, state
 
@@ -111,6 +112,12 @@ def test_a_revoked_token_stops_working(service: Service) -> None:
     assert c.delete(f"/api/tokens/{tid}", headers=token).status_code == 204
     assert c.get("/api/me", headers=token).status_code == 401
     assert c.get("/api/households", headers=token).status_code == 401
+    # an admin may revoke anyone's token
+    other = c.post("/api/tokens", json={"name": "x"}, headers=service.as_("adv2")).json()
+    assert c.delete(f"/api/tokens/{other['token_id']}", headers=service.as_("admin")
+                    ).status_code == 204  # fmt: skip
+    assert c.get("/api/me", headers={"Authorization": f"Bearer {other['token']}"}
+                 ).status_code == 401  # fmt: skip
 
 
 def test_a_disabled_user_cannot_log_in_and_loses_their_tokens(service: Service) -> None:
@@ -146,6 +153,11 @@ def test_a_browser_session_needs_its_csrf_token_for_changes(service: Service) ->
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
     me = c.get("/api/me")
     assert me.status_code == 200
+    session = next(t for t in c.get("/api/tokens").json() if t["kind"] == "session")
+    lasts = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(
+        session["created_at"]
+    )
+    assert abs(lasts - timedelta(hours=12)) < timedelta(minutes=1)
     csrf = me.json()["csrf_token"]
     body = {"scope": "A1", "amount": "-25"}
     assert c.post("/api/cash-requests", json=body).status_code == 403

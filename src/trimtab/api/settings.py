@@ -18,5 +18,3 @@ class ServiceSettings:
     login_attempts: int = 5
     """Failed logins in a row before the user is locked out for `lockout_minutes`."""
     lockout_minutes: float = 15.0
-    max_page: int = 500
-    """Largest page a list endpoint returns."""
