@@ -147,7 +147,8 @@ def test_the_frontier_is_the_books_frontier(sqlite_service: Service) -> None:
     r = sqlite_service.client.get("/api/accounts/A1/frontier", headers=sqlite_service.as_("reb"))
     assert r.status_code == 200
     expected = frontier(book, account_id="A1")
-    assert [p["est_tax"] for p in r.json()] == pytest.approx([p.est_tax for p in expected])
+    assert [Decimal(p["est_tax"]) for p in r.json()] == [p.est_tax for p in expected]
+    assert [p["feasible"] for p in r.json()] == [p.feasible for p in expected]
     assert dataclasses.asdict(expected[0])["tax_weight"] == r.json()[0]["tax_weight"]
 
 

@@ -49,6 +49,11 @@ def test_a_proposal_shows_every_trade_with_its_reason(reviewed: Service) -> None
     row = c.get("/api/queue?household=H1", headers=reviewed.as_("adv1")).json()["items"][0]
     detail = c.get(f"/api/proposals/{row['proposal_id']}", headers=reviewed.as_("adv1")).json()
     assert detail["current"] is True and detail["household_id"] == "H1"
+    assert (detail["name"], detail["advisors"], detail["rules"]) == (
+        "Smith",
+        ["adv1"],
+        row["rules"],
+    )
     proposal = detail["payload"]["proposal"]
     assert len(proposal["trades"]) == row["trades"]
     assert all(t["reason"] for t in proposal["trades"])

@@ -20,6 +20,7 @@ from trimtab.api.book_routes import Limit, Offset, Reader, advisor_filter
 from trimtab.api.runs import Runs
 from trimtab.errors import ConflictError, NotFoundError
 from trimtab.store import access
+from trimtab.store import records as rec
 from trimtab.store import review as rv
 from trimtab.workflow.orders import release_orders, stored_release
 from trimtab.workflow.proposals import ProposalFilter, approve, reject
@@ -134,7 +135,8 @@ def get_proposal(conn: Conn, who: Reader, proposal_id: Id) -> dict[str, Any]:
     """A proposal with its exceptions and its payload: every trade with its reason, each
     account's and the household's metrics (drift, location score, tax) before and after."""
     found = visible_proposal(conn, who, proposal_id)
-    found["name"] = None
+    household = rec.household(conn, found["household_id"])
+    found["name"] = household.name if household else None
     found["advisors"] = access.advisors_of(conn, [found["household_id"]]).get(
         found["household_id"], []
     )

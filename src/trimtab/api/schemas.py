@@ -276,13 +276,14 @@ class WhatIfIn(In):
 
 
 class FrontierPointOut(Out):
-    tax_weight: float | None
-    est_tax: float | None
-    realized_gain: float | None
-    tracking_error: float | None
-    drift: float | None
-    traded: float | None
+    tax_weight: float | None = Field(description="None: no net realized gain allowed")
+    est_tax: Decimal = Field(description="USD")
+    realized_gain: Decimal = Field(description="USD, net")
+    tracking_error: float | None = Field(description="annual, fraction")
+    drift: float | None = Field(description="fraction, as drift_after")
+    traded: Decimal = Field(description="USD")
     feasible: bool
+    reasons: list[str]
 
 
 class TaxReport(Out):

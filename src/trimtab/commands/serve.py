@@ -80,7 +80,7 @@ def user_add(
     username: str,
     role: Annotated[str, typer.Option(help="advisor, rebalancer or admin")],
     households: Annotated[
-        str | None, typer.Option(help="An advisor's households, comma-separated")
+        str | None, typer.Option(help="An advisor's households, comma-separated (default: none)")
     ] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input")

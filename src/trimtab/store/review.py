@@ -57,6 +57,7 @@ def _where(f: QueueFilter) -> list[Any]:
     if f.as_of is not None:
         current = current.where(c.c.as_of == f.as_of)
         cond.append(p.c.as_of == f.as_of)
+    narrowed = False
     for subset in (f.advisor, f.only, f.household):
         if subset is None:
             continue
@@ -65,7 +66,11 @@ def _where(f: QueueFilter) -> list[Any]:
         current = current.where(
             c.c.household_id == subset if isinstance(subset, str) else c.c.household_id.in_(subset)
         )
-    cond.append(p.c.proposal_id.in_(current))
+        narrowed = True
+    if narrowed:
+        cond.append(p.c.proposal_id.in_(current))
+    else:  # the whole day: walk the queue index, probing the current table's unique index
+        cond.append(sa.exists().where(c.c.proposal_id == p.c.proposal_id))
     for column, value in ((p.c.state, f.state), (p.c.status, f.status)):
         if value is not None:
             cond.append(column == value)
