@@ -200,10 +200,11 @@ def frontier(
             table.add_row(*row)
         out.print(table)
         if out_file is not None:
-            from trimtab.files import write_csv
+            from trimtab.files import staged_file, write_csv
 
             header = ("tax_weight", "est_tax", "realized_gain", "tracking_error", "drift", "traded")
-            write_csv(out_file, header, ([_num(x) for x in row] for row in rows))
+            with staged_file(out_file) as temp:
+                write_csv(temp, header, ([_num(x) for x in row] for row in rows))
 
     _guard(body)
 
