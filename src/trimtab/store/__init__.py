@@ -4,6 +4,7 @@ Callers make an engine, upgrade its schema, then import or export whole books; t
 stay inside this package.
 """
 
+from trimtab.store.access import open_store
 from trimtab.store.engine import current_revision, default_url, head_revision, make_engine, upgrade
 from trimtab.store.repository import export_book, has_book, import_book
 
@@ -15,5 +16,6 @@ __all__ = [
     "head_revision",
     "import_book",
     "make_engine",
+    "open_store",
     "upgrade",
 ]
