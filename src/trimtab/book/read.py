@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from trimtab.book.book import Book, PriceHistory
+from trimtab.book.bounds import check_future_lots
 from trimtab.book.checks import check_references
 from trimtab.book.schema import FILES, FileSpec
 from trimtab.config import FILE as SETTINGS_FILE
@@ -28,6 +29,7 @@ from trimtab.domain import (
     Transaction,
 )
 from trimtab.errors import BookError, Problem
+from trimtab.files import book_text
 from trimtab.names import Side
 
 Row = tuple[int, dict[str, Any]]
@@ -66,6 +68,7 @@ def read_book(path: Path | str, *, as_of: date | None = None) -> tuple[Book | No
     problems += settings_problems
     book = build_book(tables, settings)
     problems += check_references(book, tables, as_of or settings.as_of)
+    problems += check_future_lots(tables, as_of or settings.as_of)
     return (None if problems else book), problems
 
 
@@ -130,7 +133,7 @@ def _parse_row(
     values: dict[str, Any] = {}
     ok = True
     for h, cell in zip(header, cells + [""] * (len(header) - len(cells)), strict=True):
-        cell = cell.strip()
+        cell = book_text(cell.strip())
         col = columns[h]
         if not cell:
             if col.required:
