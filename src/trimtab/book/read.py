@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,8 +16,9 @@ from trimtab.book.book import Book, PriceHistory
 from trimtab.book.bounds import check_future_lots
 from trimtab.book.checks import check_references
 from trimtab.book.schema import FILES, FileSpec
+from trimtab.book.source import MISSING, file_problem, read_text
 from trimtab.config import FILE as SETTINGS_FILE
-from trimtab.config import read_settings
+from trimtab.config import Settings, read_settings
 from trimtab.domain import (
     Account,
     CashFlow,
@@ -56,15 +58,16 @@ def read_book(path: Path | str, *, as_of: date | None = None) -> tuple[Book | No
             problems.append(Problem(extra, None, None, "unknown file in the book"))
     tables = Tables()
     for spec in FILES:
-        file = folder / spec.name
-        if not file.exists():
-            if spec.required:
-                problems.append(Problem(spec.name, None, None, "required file is missing"))
-            tables.rows[spec.name] = []
+        text, unreadable = read_text(folder / spec.name, spec.name)
+        tables.rows[spec.name] = []
+        if unreadable and unreadable[0].message == MISSING:
+            problems += unreadable if spec.required else []
             continue
         tables.present.add(spec.name)
-        tables.rows[spec.name] = list(_parse_file(file, spec, problems))
-    settings, settings_problems = read_settings(folder / SETTINGS_FILE)
+        problems += unreadable
+        if text is not None:
+            tables.rows[spec.name] = list(_parse_file(text, spec, problems))
+    settings, settings_problems = _read_settings(folder / SETTINGS_FILE)
     problems += settings_problems
     book = build_book(tables, settings)
     problems += check_references(book, tables, as_of or settings.as_of)
@@ -80,43 +83,49 @@ def load_book(path: Path | str, *, as_of: date | None = None) -> Book:
     return book
 
 
-def _parse_file(file: Path, spec: FileSpec, problems: list[Problem]) -> Iterator[Row]:
+def _read_settings(path: Path) -> tuple[Any, list[Problem]]:
+    """trimtab.toml, when present and readable as a file (a FIFO there must not hang us)."""
+    problem = file_problem(path, SETTINGS_FILE)
+    if problem is not None and problem.message != MISSING:
+        return Settings(), [problem]
+    return read_settings(path)
+
+
+def _parse_file(text: str, spec: FileSpec, problems: list[Problem]) -> Iterator[Row]:
     name = spec.name
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        handle = file.open(newline="", encoding="utf-8-sig")
-        reader = csv.reader(handle)
         header = [h.strip() for h in next(reader, [])]
-    except UnicodeDecodeError:
-        problems.append(Problem(name, None, None, "not UTF-8 text"))
+    except csv.Error as exc:
+        problems.append(Problem(name, 1, None, f"unreadable CSV: {exc}"))
         return
-    with handle:
-        columns = {c.name: c for c in spec.columns}
-        bad_header = False
-        for h in header:
-            if h not in columns:
-                problems.append(Problem(name, 1, h, "unknown column"))
-                bad_header = True
-        for dup in {h for h in header if header.count(h) > 1}:
-            problems.append(Problem(name, 1, dup, "duplicate column"))
+    columns = {c.name: c for c in spec.columns}
+    bad_header = False
+    for h in header:
+        if h not in columns:
+            problems.append(Problem(name, 1, h, "unknown column"))
             bad_header = True
-        for col in spec.columns:
-            if col.required and col.name not in header:
-                problems.append(Problem(name, 1, col.name, "missing required column"))
-                bad_header = True
-        if bad_header:
-            return
-        last_line = 1
-        try:
-            for cells in reader:
-                line = last_line + 1
-                last_line = reader.line_num
-                if not any(c.strip() for c in cells):
-                    continue
-                row = _parse_row(name, line, header, cells, columns, problems)
-                if row is not None:
-                    yield line, row
-        except (csv.Error, UnicodeDecodeError) as exc:
-            problems.append(Problem(name, last_line + 1, None, f"unreadable CSV: {exc}"))
+    for dup in {h for h in header if header.count(h) > 1}:
+        problems.append(Problem(name, 1, dup, "duplicate column"))
+        bad_header = True
+    for col in spec.columns:
+        if col.required and col.name not in header:
+            problems.append(Problem(name, 1, col.name, "missing required column"))
+            bad_header = True
+    if bad_header:
+        return
+    last_line = 1
+    try:
+        for cells in reader:
+            line = last_line + 1
+            last_line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            row = _parse_row(name, line, header, cells, columns, problems)
+            if row is not None:
+                yield line, row
+    except csv.Error as exc:
+        problems.append(Problem(name, last_line + 1, None, f"unreadable CSV: {exc}"))
 
 
 def _parse_row(
