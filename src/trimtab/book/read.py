@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,9 +17,9 @@ from trimtab.book.book import Book, PriceHistory
 from trimtab.book.bounds import check_future_lots
 from trimtab.book.checks import check_references
 from trimtab.book.schema import FILES, FileSpec
-from trimtab.book.source import MISSING, file_problem, read_text
+from trimtab.book.source import MISSING, read_text
 from trimtab.config import FILE as SETTINGS_FILE
-from trimtab.config import Settings, read_settings
+from trimtab.config import Settings, parse_settings
 from trimtab.domain import (
     Account,
     CashFlow,
@@ -83,12 +84,16 @@ def load_book(path: Path | str, *, as_of: date | None = None) -> Book:
     return book
 
 
-def _read_settings(path: Path) -> tuple[Any, list[Problem]]:
-    """trimtab.toml, when present and readable as a file (a FIFO there must not hang us)."""
-    problem = file_problem(path, SETTINGS_FILE)
-    if problem is not None and problem.message != MISSING:
-        return Settings(), [problem]
-    return read_settings(path)
+def _read_settings(path: Path) -> tuple[Settings, list[Problem]]:
+    """trimtab.toml when present: read as safely as the CSV files (a FIFO must not hang us)."""
+    text, problems = read_text(path, SETTINGS_FILE)
+    if text is None:
+        return Settings(), [p for p in problems if p.message != MISSING]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return Settings(), [Problem(SETTINGS_FILE, None, None, f"not valid TOML: {exc}")]
+    return parse_settings(data, SETTINGS_FILE)
 
 
 def _parse_file(text: str, spec: FileSpec, problems: list[Problem]) -> Iterator[Row]:
