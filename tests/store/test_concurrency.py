@@ -1,8 +1,8 @@
 """Two writers at once, as two real processes: they run one after the other, never interleaved.
 
-Process A imports a book slowly (it pauses 3 s inside its transaction, after its first table);
-process B, the real `trimtab db import`, starts while A is inside. B must wait for A, then replace
-the whole book: the store ends holding B's book exactly, never a mix of the two.
+Process A imports a book and stays inside its transaction (after its first table) until the test
+releases it; process B, the real `trimtab db import`, starts meanwhile. B must wait for A, then
+replace the whole book: the store ends holding B's book exactly, never a mix of the two.
 """
 
 from __future__ import annotations
@@ -30,14 +30,16 @@ from trimtab.book import load_book
 from trimtab.store import import_book, make_engine
 import trimtab.store.repository as repo
 
-url, book, ready, pause = sys.argv[1:5]
+url, book, ready, release = sys.argv[1:5]
 inner = repo._insert
 
 def slow(conn, table, rows):
     count = inner(conn, table, rows)
     if table.name == "securities":
         Path(ready).write_text("inside")
-        time.sleep(float(pause))
+        deadline = time.monotonic() + 120
+        while not Path(release).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
     return count
 
 repo._insert = slow
@@ -49,10 +51,11 @@ def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": SRC, **extra}
 
 
-def _start_slow_import(url: str, book: Path, tmp_path: Path, pause: float) -> subprocess.Popen:
+def _start_slow_import(url: str, book: Path, tmp_path: Path) -> subprocess.Popen:
+    """A process importing `book` that stays inside its transaction until `tmp_path/release`."""
     ready = tmp_path / "ready"
     child = subprocess.Popen(
-        [sys.executable, "-c", SLOW_IMPORT, url, str(book), str(ready), str(pause)],
+        [sys.executable, "-c", SLOW_IMPORT, url, str(book), str(ready), str(tmp_path / "release")],
         env=_env(),
         stderr=subprocess.PIPE,
         text=True,
@@ -82,18 +85,46 @@ def other_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _waiting_for_the_lock(url: str, second: subprocess.Popen) -> bool:
+    """Whether `second` is blocked on the writer lock (PostgreSQL shows it in pg_locks; SQLite
+    does not, so there it is given a few seconds, more than enough to get there)."""
+    if not url.startswith("postgresql"):
+        time.sleep(4)
+        return True
+    engine = make_engine(url)
+    deadline = time.monotonic() + 60
+    try:
+        while second.poll() is None and time.monotonic() < deadline:
+            with engine.connect() as conn:
+                waiting = conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                ).scalar()
+            if waiting:
+                return True
+            time.sleep(0.05)
+        return False
+    finally:
+        engine.dispose()
+
+
 def test_two_imports_at_once_never_mix_two_books(
     db_url: str, tmp_path: Path, other_book: Path
 ) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
-    first = _start_slow_import(db_url, SMALL, tmp_path, pause=5)
-    started = time.monotonic()
-    second = _cli("db", "import", str(other_book), "--db", db_url)
-    waited = time.monotonic() - started
+    first = _start_slow_import(db_url, SMALL, tmp_path)
+    code = "from trimtab.cli import main; main()"
+    second = subprocess.Popen(
+        [sys.executable, "-c", code, "db", "import", str(other_book), "--db", db_url],
+        env=_env(),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert _waiting_for_the_lock(db_url, second)
+    assert second.poll() is None  # still waiting: it did not interleave with the first
+    (tmp_path / "release").touch()
     assert first.wait(60) == 0, first.stderr.read() if first.stderr else ""
-    assert second.returncode == 0, second.stderr
-    assert waited > 1.5  # it waited for the first import instead of interleaving with it
+    assert second.wait(60) == 0, second.stderr.read() if second.stderr else ""
     assert export_book(engine) == load_book(other_book)
     engine.dispose()
 
@@ -103,8 +134,9 @@ def test_a_writer_that_waits_too_long_is_refused_clearly_and_changes_nothing(
 ) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
-    first = _start_slow_import(db_url, SMALL, tmp_path, pause=6)
+    first = _start_slow_import(db_url, SMALL, tmp_path)
     second = _cli("db", "import", str(other_book), "--db", db_url, TRIMTAB_LOCK_WAIT_S="1")
+    (tmp_path / "release").touch()
     assert first.wait(60) == 0
     assert second.returncode == 2
     assert "the store is busy" in second.stderr
