@@ -32,6 +32,8 @@ MAX_MONEY = Decimal("1000000000000")
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2199, 12, 31)
 """Dates outside these years are typos (a lot acquired 9999-12-31) and refused."""
+MAX_RANK = 1000
+"""An alternate's rank: a preference order, never more than a few per security."""
 MAX_ID_LENGTH = 64
 """Characters of an identifier (symbol, account, household, model, class, group, scope, tag)."""
 MAX_LOT_ID_LENGTH = 200
@@ -88,6 +90,15 @@ def money_non_negative(cell: str) -> Decimal:
     if value < 0:
         raise ValueError(f"must be >= 0, got {_show(cell)}")
     return _within(value, cell, Decimal(0), MAX_MONEY, "USD")
+
+
+def alternate_rank(cell: str) -> int:
+    """An alternate's rank: a whole number from 1 to MAX_RANK."""
+    from trimtab.book.schema import rank
+
+    if len(cell) > 9 or rank(cell) > MAX_RANK:
+        raise ValueError(f"must be between 1 and {MAX_RANK}, got {_show(cell)}")
+    return rank(cell)
 
 
 def book_date(cell: str) -> date:

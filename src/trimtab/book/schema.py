@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from trimtab.book.bounds import (
+    alternate_rank,
     book_date,
     free_text,
     identifier,
@@ -25,7 +26,7 @@ from trimtab.book.bounds import (
     quantity,
     tag_list,
 )
-from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, Side
+from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, SecurityKind, Side
 
 Parser = Callable[[str], Any]
 
@@ -62,6 +63,16 @@ def fraction(cell: str) -> Decimal:
     value = decimal(cell)
     if not 0 <= value <= 1:
         raise ValueError(f"must be a fraction between 0 and 1, got {cell}")
+    return value
+
+
+def rank(cell: str) -> int:
+    try:
+        value = int(cell)
+    except ValueError:
+        raise ValueError(f"not a whole number: {cell!r}") from None
+    if value < 1:
+        raise ValueError(f"must be 1 or more, got {cell}")
     return value
 
 
@@ -130,6 +141,7 @@ SECURITIES = FileSpec(
         _req("asset_class", ID),
         Column("tags", tag_list, default=frozenset()),
         Column("wash_group", ID),
+        Column("kind", enum(SecurityKind), default=SecurityKind.STOCK),
     ),
 )
 HOUSEHOLDS = FileSpec(
@@ -147,6 +159,8 @@ HOUSEHOLDS = FileSpec(
         Column("loss_carryforward_st", money_non_negative, default=ZERO),
         Column("loss_carryforward_lt", money_non_negative, default=ZERO),
         Column("filing_status", enum(FilingStatus), default=FilingStatus.MARRIED_JOINT),
+        Column("gain_harvest", money_non_negative, default=ZERO),
+        Column("drift_tolerance", fraction),
     ),
 )
 ACCOUNTS = FileSpec(
@@ -162,6 +176,7 @@ ACCOUNTS = FileSpec(
         Column("fractional", boolean, default=False),
         Column("lot_method", enum(LotMethod), default=LotMethod.FIFO),
         Column("managed", boolean, default=True),
+        Column("drift_tolerance", fraction),
     ),
 )
 LOTS = FileSpec(
@@ -182,6 +197,17 @@ MODELS = FileSpec(
 RESTRICTIONS = FileSpec(
     "restrictions.csv",
     (_req("scope", ID), _req("target", prefixed("tag:")), _req("rule", enum(Rule))),
+    required=False,
+)
+ALTERNATES = FileSpec(
+    "alternates.csv",
+    (
+        _req("symbol", ID),
+        _req("alternate", ID),
+        Column("model_id", ID),
+        Column("rank", alternate_rank, default=1),
+        Column("one_way", boolean, default=False),
+    ),
     required=False,
 )
 TRANSACTIONS = FileSpec(
@@ -215,6 +241,7 @@ FILES: tuple[FileSpec, ...] = (
     LOTS,
     MODELS,
     RESTRICTIONS,
+    ALTERNATES,
     TRANSACTIONS,
     CASH_FLOWS,
     PRICE_HISTORY,
