@@ -99,8 +99,8 @@ def mutated_books(draw: st.DrawFn) -> dict[str, bytes]:
             del files[name]
         elif kind == "plausible":  # a value that may well be valid: the round trip is tested
             name, column, value = draw(PLAUSIBLE)
-            rows = _rows(files[name].decode("utf-8", errors="replace"))
-            if column in rows[0]:
+            rows = _rows(files[name].decode("utf-8", errors="replace")) if name in files else []
+            if rows and column in rows[0] and len(rows) > 2:
                 rows[draw(st.integers(1, 2))][rows[0].index(column)] = value
                 files[name] = _csv(rows).encode("utf-8", errors="surrogatepass")
     if draw(st.booleans()):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from trimtab.errors import Problem
@@ -29,6 +29,9 @@ MAX_QUANTITY = Decimal("100000000000")
 """Shares: 1e11, more than the float of any listed company."""
 MAX_MONEY = Decimal("1000000000000")
 """USD: 1e12, the largest absolute cash, cost basis, budget, YTD gain, carryforward or flow."""
+MAX_DECIMALS = 24
+MAX_DIGITS = 34
+"""Precision of any number: more is not data but noise (or an attack on the writer)."""
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2199, 12, 31)
 """Dates outside these years are typos (a lot acquired 9999-12-31) and refused."""
@@ -51,14 +54,35 @@ def _show(cell: str) -> str:
 
 
 def _number(cell: str) -> Decimal:
-    from trimtab.book.schema import decimal
-
-    return decimal(cell)
+    """A finite Decimal; its range is checked before its precision (the clearer message)."""
+    try:
+        value = Decimal(cell)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {_show(cell)!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {cell!r}")
+    return value
 
 
 def _within(value: Decimal, cell: str, low: Decimal, high: Decimal, unit: str) -> Decimal:
     if not low <= value <= high:
         raise ValueError(f"must be between {low:,f} and {high:,f} {unit}, got {_show(cell)}")
+    return bounded_precision(value, cell)
+
+
+def bounded_precision(value: Decimal, cell: str) -> Decimal:
+    """`value` unless it has more than MAX_DECIMALS decimals or MAX_DIGITS significant digits
+    (1e-999999 would be written back as a million digits); exact zeros of any form become 0."""
+    if value == 0:
+        return Decimal(0)
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite: checked by the caller
+    while digits[-1] == 0 and exponent < 0:  # trailing zeros after the point are no precision
+        digits, exponent = digits[:-1], exponent + 1
+    if exponent < -MAX_DECIMALS:
+        raise ValueError(f"more than {MAX_DECIMALS} decimal places: {_show(cell)}")
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"more than {MAX_DIGITS} significant digits: {_show(cell)}")
     return value
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from trimtab.book.bounds import (
     alternate_rank,
     book_date,
+    bounded_precision,
     free_text,
     identifier,
     lot_identifier,
@@ -42,7 +43,7 @@ def decimal(cell: str) -> Decimal:
         raise ValueError(f"not a number: {cell!r}") from None
     if not value.is_finite():
         raise ValueError(f"not a finite number: {cell!r}")
-    return value
+    return bounded_precision(value, cell)
 
 
 def positive(cell: str) -> Decimal:
