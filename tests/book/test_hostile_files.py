@@ -41,7 +41,7 @@ def test_a_book_file_that_is_a_folder(tmp_path: Path) -> None:
     folder = copy_small(tmp_path)
     (folder / "lots.csv").unlink()
     (folder / "lots.csv").mkdir()
-    assert _only(read_book(folder)[1], "lots.csv").message == "is a folder, not a file"
+    assert _only(read_book(folder)[1], "lots.csv").message.startswith("is a folder, not a file")
 
 
 def test_a_book_file_that_is_a_fifo_does_not_hang(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_a_symlink_loop_and_a_dangling_symlink_are_named(tmp_path: Path) -> None
     (folder / "models.csv").unlink()
     (folder / "models.csv").symlink_to(tmp_path / "gone.csv")
     problems = read_book(folder)[1]
-    assert _only(problems, "lots.csv").message == "is a symbolic link loop, not a file"
+    assert _only(problems, "lots.csv").message.startswith("is a symbolic link loop, not a file")
     assert "does not exist" in _only(problems, "models.csv").message
     assert all(p.message != "required file is missing" for p in problems)
 
@@ -83,7 +83,7 @@ def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         source_module.os, "access", lambda p, m: not str(p).endswith("lots.csv") and real(p, m)
     )  # (tests may run as root, who can read anything: the permission check is what is tested)
     message = _only(read_book(folder)[1], "lots.csv").message
-    assert message == "cannot be read: permission denied"
+    assert message.startswith("cannot be read: permission denied")
 
 
 def test_invalid_utf8_is_reported_with_its_line(tmp_path: Path) -> None:

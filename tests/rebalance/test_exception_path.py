@@ -19,7 +19,7 @@ from trimtab.errors import DataError, Problem
 from trimtab.generate import write_sample_book
 from trimtab.names import Status
 from trimtab.rebalance.outputs import write_outputs
-from trimtab.rebalance.run import exception_reason, rebalance_book
+from trimtab.rebalance.run import crash_reason, rebalance_book
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_one_absurd_household_among_twenty_leaves_the_others_their_outputs(
     assert all(r.status is Status.EXCEPTION for r in broken[0].accounts)
     assert all(r.status is not Status.EXCEPTION for p in others for r in p.accounts)
     reason = broken[0].accounts[0].exception_reasons[0]
-    assert reason.startswith("a figure of this household is too large or too small")
+    assert "a figure of this household is too large or too small" in reason
     counts = write_outputs(proposals, tmp_path / "out")
     assert counts["households_summary.csv"] == 20
     with (tmp_path / "out" / "accounts_summary.csv").open() as handle:
@@ -52,12 +52,10 @@ def test_one_absurd_household_among_twenty_leaves_the_others_their_outputs(
     assert {r["household_id"] for r in rows} == {h.household_id for h in twenty.households}
 
 
-def test_exception_reasons_are_sentences_not_python_errors() -> None:
-    assert exception_reason(ZeroDivisionError("float division by zero")).startswith(
-        "a figure of this household"
-    )
-    generic = exception_reason(KeyError("'VTI'"))
+def test_crash_reasons_are_sentences_not_python_errors() -> None:
+    assert "a figure of this household" in crash_reason(ZeroDivisionError("float division"))
+    generic = crash_reason(KeyError("'VTI'"))
     assert "KeyError" in generic and "'VTI'" not in generic
-    assert generic.startswith("trimtab could not compute a proposal for this household")
+    assert generic.startswith("internal error, the household was not rebalanced")
     named = DataError([Problem("lots.csv", 3, "quantity", "x")], "the lots do not add up")
-    assert exception_reason(named) == "the lots do not add up"
+    assert crash_reason(named) == "the lots do not add up"

@@ -58,7 +58,10 @@ def _number(cell: str) -> Decimal:
     try:
         value = Decimal(cell)
     except InvalidOperation:
-        raise ValueError(f"not a number: {_show(cell)!r}") from None
+        from trimtab.book.schema import decimal
+
+        decimal(cell)  # raises the reader's message (with its thousands-separator hint)
+        raise
     if not value.is_finite():
         raise ValueError(f"not a finite number: {cell!r}")
     return value

@@ -28,7 +28,7 @@ def rebalance_snapshot(snap: Snapshot, settings: Settings, method: str) -> Propo
         decision = METHODS[method](snap, settings)
         return finalize(snap, decision, method, settings)
     except Exception as exc:  # one household's failure must never stop the batch
-        return failed_proposal(snap, method, exception_reason(exc))
+        return failed_proposal(snap, method, crash_reason(exc))
 
 
 def rebalance_book(
@@ -53,18 +53,19 @@ def rebalance_book(
     return out
 
 
-def exception_reason(exc: BaseException) -> str:
-    """A sentence a reviewer can act on for a household that failed; never raw Python text."""
+def crash_reason(exc: BaseException) -> str:
+    """The reason shown when a method fails unexpectedly: what happened and what to do, in a
+    sentence, never the raw Python error text (only the error's kind, for the report)."""
     if isinstance(exc, TrimtabError):
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if isinstance(exc, ArithmeticError | DecimalException):
         return (
-            "a figure of this household is too large or too small to compute with: check its "
-            "cash, quantities, prices and cost basis"
+            "internal error, the household was not rebalanced: a figure of this household is too "
+            "large or too small to compute with (check its cash, quantities, prices and cost "
+            "basis); please report it if they are right"
         )
     return (
-        f"trimtab could not compute a proposal for this household (internal error "
-        f"{type(exc).__name__}); nothing is proposed, please report it"
+        f"internal error, the household was not rebalanced ({type(exc).__name__}); please report it"
     )
 
 
