@@ -139,7 +139,7 @@ def _output_kind(out: Path, *, folder: bool) -> None:
     from trimtab.errors import ConfigError
 
     if folder and out.exists() and not out.is_dir():
-        raise ConfigError(f"{out} is a file: give a folder for the outputs")
+        raise ConfigError(f"{out} is not a folder: give a folder for the outputs")
     if not folder and out.is_dir():
         raise ConfigError(f"{out} is a folder: give a file name for the output")
 
