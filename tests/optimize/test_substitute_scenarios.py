@@ -234,3 +234,11 @@ def test_an_ira_swaps_back_whatever_the_gain() -> None:
     assert {(t.symbol, t.side) for t in p.trades} == {("SCHX", Side.SELL), ("VOO", Side.BUY)}
     assert all("swap_back" in t.reason for t in p.trades)
     assert p.household.strict_drift_before == 0.5 and p.household.strict_drift_after < 0.001
+
+
+def test_no_swap_back_while_the_account_must_raise_cash() -> None:
+    lots = [lot("S1", "T", "SCHX", 1_200, 60_500, age=40), lot("B1", "T", "BND", 400, 40_000)]
+    b = book([("T", TAXABLE, 0)], lots, (model("M", VOO="0.6", BND="0.4"),))
+    b = replace(b, accounts=(replace(b.accounts[0], cash_reserve=Decimal(5_000)),))
+    p = run(b)
+    assert not [t for t in p.trades if "swap_back" in t.reason]
