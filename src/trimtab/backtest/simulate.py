@@ -38,8 +38,9 @@ RISK_DAYS = 504
 class Run:
     """One strategy's path. Arrays are per trading day (T) and account (A); money USD.
 
-    `values[t, a]` is the account value after day t's trades; `external[t]` the money that came
-    in from outside that day (deposits > 0, withdrawals and taxes paid from the account < 0);
+    `values[t, a]` is the account value after day t's trades; `external[t, a]` the money that
+    came in from outside that day (deposits > 0, withdrawals and taxes paid from the account < 0)
+    and `deposits[t, a]` the part of it that is the setup's cash flows (no taxes);
     `traded[t]` the USD bought plus sold. `unpaid_tax` is the last year's tax (assessed at the
     end, not yet paid) plus, when taxes are paid outside, every year's tax; `liquidation_tax` the
     extra tax of selling everything on the last day.
@@ -50,6 +51,7 @@ class Run:
     values: np.ndarray
     drift: np.ndarray
     external: np.ndarray
+    deposits: np.ndarray
     traded: np.ndarray
     targets: np.ndarray
     target_cash: np.ndarray
@@ -104,7 +106,8 @@ class Simulation:
         self.targets, self.target_cash = targets_of(self.state)
         n_t, n_a = len(setup.market.dates), len(setup.accounts)
         self.values, self.drift = np.zeros((n_t, n_a)), np.zeros((n_t, n_a))
-        self.external, self.traded = np.zeros(n_t), np.zeros(n_t)
+        self.external, self.deposits = np.zeros((n_t, n_a)), np.zeros((n_t, n_a))
+        self.traded = np.zeros(n_t)
         self.years: list[YearTax] = []
         self.carry = (ZERO, ZERO)
         self.pending = ZERO
@@ -144,12 +147,16 @@ class Simulation:
 
     def _flows(self, t: int, day64: np.datetime64) -> list[tuple[str, Decimal]]:
         flows = list(self.setup.flows.get(day64, ()))
-        total = sum((amount for _, amount in flows), ZERO)
-        self.flows += total
-        self.external[t] += float(total)
+        for scope, amount in flows:
+            a = self.state.acct_index.get(scope)
+            share = [a] if a is not None else list(self.state.acct_index.values())
+            for i in share:
+                self.deposits[t, i] += float(amount) / len(share)
+        self.external[t] += self.deposits[t]
+        self.flows += sum((amount for _, amount in flows), ZERO)
         if self.pending:
             flows.append((self.payer, -self.pending))
-            self.external[t] -= float(self.pending)
+            self.external[t, self.state.acct_index[self.payer]] -= float(self.pending)
             self.taxes_paid += self.pending
             self.pending = ZERO
         return flows
@@ -312,7 +319,7 @@ class Simulation:
         initial = sum((a.cash for a in self.setup.accounts), ZERO)
         return Run(
             self.strategy.name, self.setup.market.dates, self.values, self.drift, self.external,
-            self.traded, self.targets, self.target_cash, tuple(self.years), self.trades,
+            self.deposits, self.traded, self.targets, self.target_cash, tuple(self.years), self.trades,
             self.calls, self.exceptions, self.costs, initial, self.flows, self.taxes_paid,
             self.state.exact_value(dec), self.unpaid, liq, tuple(self.state.lots),
             tuple(self.state.dispositions()),

@@ -1,0 +1,1 @@
+"""CLI command groups, each a module with `register(app)`."""
