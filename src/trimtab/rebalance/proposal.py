@@ -89,6 +89,25 @@ class HouseholdResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Position:
+    """One security (or `CASH`) in one account; `account_id` is blank for a household row.
+
+    Weights are fractions of the account's (household's) value before and after the trades; the
+    target is the model weight (for a household without a model: the value-weighted blend of its
+    accounts' models). Values are USD, to the cent.
+    """
+
+    account_id: str
+    household_id: str
+    symbol: str
+    target_weight: float
+    weight_before: float
+    weight_after: float
+    value_before: Decimal
+    value_after: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """One household's proposal, produced by `method` from one snapshot."""
 
@@ -97,3 +116,5 @@ class Proposal:
     trades: tuple[Trade, ...]
     accounts: tuple[AccountResult, ...]
     household: HouseholdResult
+    positions: tuple[Position, ...] = ()
+    household_positions: tuple[Position, ...] = ()

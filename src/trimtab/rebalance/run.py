@@ -14,6 +14,7 @@ from trimtab.optimize.engine import optimize
 from trimtab.rebalance.baseline import baseline
 from trimtab.rebalance.decision import Decision
 from trimtab.rebalance.finalize import finalize
+from trimtab.rebalance.positions import positions
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
@@ -87,4 +88,7 @@ def failed_proposal(snap: Snapshot, method: str, reason: str) -> Proposal:
         drift_after=float("nan"),
         est_tax=zero,
     )
-    return Proposal(snap.household.household_id, method, (), accounts, household)
+    held, household_held = positions(snap, (), [r.cash_after for r in accounts])
+    return Proposal(
+        snap.household.household_id, method, (), accounts, household, held, household_held
+    )
