@@ -15,7 +15,9 @@ def return_dispersion(values: np.ndarray, external: np.ndarray) -> float:
     (`values`, `external` are (T, A) USD); 0 for a single account."""
     if values.shape[1] < 2:
         return 0.0
-    rates = [annualized(daily_returns(values[:, a], external[:, a])) for a in range(values.shape[1])]
+    rates = [
+        annualized(daily_returns(values[:, a], external[:, a])) for a in range(values.shape[1])
+    ]
     return float(np.std(rates, ddof=1))
 
 

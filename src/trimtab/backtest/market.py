@@ -69,7 +69,9 @@ def sp500() -> Market:
     try:
         from skfolio.datasets import load_sp500_dataset
     except ImportError as exc:
-        problem = Problem("skfolio", None, None, "install the data extra: pip install trimtab[data]")
+        problem = Problem(
+            "skfolio", None, None, "install the data extra: pip install trimtab[data]"
+        )
         raise DataError([problem]) from exc
     frame = load_sp500_dataset()
     closes = frame.to_numpy(dtype=float)
@@ -98,7 +100,7 @@ def synthetic(
     (0.4 within a sector), close to large US stocks, so losses appear in lots even in up years.
     """
     rng = np.random.default_rng(seed)
-    days = int(round(years * 252))
+    days = round(years * 252)
     dt = 1 / 252
     sector = np.arange(n_names) % sectors
     shocks = (

@@ -10,6 +10,7 @@ from decimal import Decimal
 import numpy as np
 
 from trimtab.backtest.passive import invest, raise_cash
+from trimtab.backtest.setup import Setup, TaxPayment
 from trimtab.backtest.state import State
 from trimtab.backtest.strategies import (
     Screen,
@@ -19,7 +20,6 @@ from trimtab.backtest.strategies import (
     new_period,
     over_band,
 )
-from trimtab.backtest.setup import Setup, TaxPayment
 from trimtab.backtest.taxes import YearTax, liquidation_tax, year_tax
 from trimtab.domain import Lot, Transaction
 from trimtab.names import CASH, Side
@@ -319,10 +319,10 @@ class Simulation:
         initial = sum((a.cash for a in self.setup.accounts), ZERO)
         return Run(
             self.strategy.name, self.setup.market.dates, self.values, self.drift, self.external,
-            self.deposits, self.traded, self.targets, self.target_cash, tuple(self.years), self.trades,
-            self.calls, self.exceptions, self.costs, initial, self.flows, self.taxes_paid,
-            self.state.exact_value(dec), self.unpaid, liq, tuple(self.state.lots),
-            tuple(self.state.dispositions()),
+            self.deposits, self.traded, self.targets, self.target_cash, tuple(self.years),
+            self.trades, self.calls, self.exceptions, self.costs, initial, self.flows,
+            self.taxes_paid, self.state.exact_value(dec), self.unpaid, liq,
+            tuple(self.state.lots), tuple(self.state.dispositions()),
         )  # fmt: skip
 
     def _carry_in(self) -> tuple[Decimal, Decimal]:

@@ -196,9 +196,7 @@ class State:
 
     def exact_value(self, prices: Sequence[Decimal]) -> Decimal:
         """Total value of all accounts, USD cents: each lot at price, plus cash."""
-        held = sum(
-            (cents(x.quantity * prices[self.sym_index[x.symbol]]) for x in self.lots), ZERO
-        )
+        held = sum((cents(x.quantity * prices[self.sym_index[x.symbol]]) for x in self.lots), ZERO)
         return held + sum(self.cash.values(), ZERO)
 
 
