@@ -13,31 +13,44 @@ import numpy as np
 
 from trimtab.config import Settings
 from trimtab.money import cents
-from trimtab.names import Side
+from trimtab.names import Side, Term
 from trimtab.rebalance.baseline import baseline
+from trimtab.rebalance.finalize import shares
 from trimtab.rebalance.proposal import Proposal
 from trimtab.snapshot import Snapshot
-from trimtab.tax.holding import is_long_term
+from trimtab.tax.holding import term_of
 from trimtab.tax.records import Ledger
 
 ZERO = Decimal(0)
 
 
 def baseline_tax(snap: Snapshot, settings: Settings) -> Decimal:
-    """Estimated tax (USD) of the baseline's lot sales on this snapshot, at the household's
-    rates (NIIT included when on), taxable accounts only: the tax the desk's naive tool owes."""
+    """Estimated tax (USD) of the baseline's proposal on this snapshot: its lot sales rounded to
+    shares and taxed as `finalize` taxes them (household rates, NIIT when on), without building
+    the whole proposal (the baseline is the desk's naive tool, what the proposal is measured to)."""
     decision = baseline(snap, settings)
-    sold = decision.lot_sells
-    qty = np.where(snap.lot_qty > 0, snap.lot_qty, 1.0)
-    gain = sold * (snap.prices[snap.lot_security] - snap.lot_basis / qty)
-    taxable = np.array([a.taxable for a in snap.accounts], dtype=bool)[snap.lot_account]
-    gain = np.where(taxable & (sold > 0), gain, 0.0)
-    long = is_long_term(snap.lot_acquired, snap.as_of)
     hh = snap.household
-    niit = settings.tax.niit_rate if settings.tax.niit else 0.0
-    st = float(gain[~long].sum()) * (float(hh.st_rate) + niit)
-    lt = float(gain[long].sum()) * (float(hh.lt_rate) + niit)
-    return cents(Decimal(repr(st + lt)))
+    niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else ZERO
+    gains: dict[tuple[int, Term], Decimal] = {}
+    for i in np.flatnonzero(decision.lot_sells > 1e-9):
+        lot = snap.lots[i]
+        a = int(snap.lot_account[i])
+        account = snap.accounts[a]
+        if not account.taxable:
+            continue
+        whole = lot.quantity == lot.quantity.to_integral_value()
+        qty = shares(float(decision.lot_sells[i]), account.fractional or not whole, lot.quantity)
+        if qty <= 0:
+            continue
+        price = snap.securities[int(snap.lot_security[i])].price
+        gain = cents(qty * price) - cents(lot.cost_basis * qty / lot.quantity)
+        key = (a, term_of(lot.acquired, snap.as_of))
+        gains[key] = gains.get(key, ZERO) + gain
+    total = ZERO
+    for a in {a for a, _ in gains}:
+        st, lt = gains.get((a, Term.SHORT), ZERO), gains.get((a, Term.LONG), ZERO)
+        total += cents(st * (hh.st_rate + niit) + lt * (hh.lt_rate + niit))
+    return total
 
 
 def losses_harvested(proposal: Proposal) -> Decimal:
