@@ -63,9 +63,10 @@ def money_weighted(days: np.ndarray, flows: np.ndarray, final: float) -> float:
 
 
 def turnover(traded: np.ndarray, values: np.ndarray) -> float:
-    """Yearly one-way turnover: half the USD traded per year over the mean value (fraction)."""
+    """Yearly one-way turnover: half the USD traded per year over the mean value (fraction).
+    The first day (investing the starting cash, the same for every strategy) is left out."""
     years = len(values) / TRADING_DAYS
     mean = float(values.mean()) if len(values) else 0.0
     if mean <= 0 or years <= 0:
         return 0.0
-    return float(traded.sum()) / 2 / mean / years
+    return float(traded[1:].sum()) / 2 / mean / years

@@ -13,6 +13,7 @@ import numpy as np
 from trimtab.analytics.dispersion import drift_dispersion, return_dispersion
 from trimtab.analytics.performance import (
     TRADING_DAYS,
+    annualized,
     daily_returns,
     model_returns,
     money_weighted,
@@ -26,14 +27,25 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True, slots=True)
 class Metrics:
-    """One strategy's figures (see the module doc); `tax_alpha*` are None for the baseline's
-    own row when no baseline ran."""
+    """One strategy's figures (see the module doc).
+
+    `pre_tax_return` is time-weighted (taxes paid count as money leaving, not as losses);
+    `return_pre`/`return_post` are the after-tax money-weighted returns to the wealth before /
+    after liquidation; `tax_drag_*` = pre-tax minus after-tax return. Against the baseline:
+    `excess_*` is the difference of after-tax returns (everything the strategy did, tracking
+    luck included) and `tax_alpha_*` the difference of tax drags (the part due to taxes:
+    baseline's drag minus this strategy's). None when no baseline ran."""
 
     strategy: str
     wealth_pre: Decimal
     wealth_post: Decimal
+    pre_tax_return: float
     return_pre: float
     return_post: float
+    tax_drag_pre: float
+    tax_drag_post: float
+    excess_pre: float | None
+    excess_post: float | None
     tax_alpha_pre: float | None
     tax_alpha_post: float | None
     harvested: Decimal
@@ -66,23 +78,37 @@ def harvest_yield(run: Run) -> float:
     return harvested / mean / years if mean > 0 and years > 0 else 0.0
 
 
+def returns(run: Run) -> tuple[float, float, float]:
+    """(pre-tax time-weighted, after-tax before liquidation, after liquidation), per year."""
+    r = daily_returns(run.values.sum(axis=1), run.external.sum(axis=1))
+    pre_tax = annualized(r)
+    return pre_tax, after_tax_return(run, run.after_tax), after_tax_return(run, run.liquidated)
+
+
 def measure(run: Run, closes: np.ndarray, baseline: Run | None = None) -> Metrics:
-    """The figures of `run`; tax alpha against `baseline` (annual after-tax return difference)."""
+    """The figures of `run`; excess return and tax alpha against `baseline` (see Metrics)."""
     total = run.values.sum(axis=1)
     ext = run.external.sum(axis=1)
     weights = run.targets.mean(axis=0)
     r = daily_returns(total, ext)
-    pre, post = after_tax_return(run, run.after_tax), after_tax_return(run, run.liquidated)
-    alpha_pre = alpha_post = None
+    gross, pre, post = returns(run)
+    excess_pre = excess_post = alpha_pre = alpha_post = None
     if baseline is not None:
-        alpha_pre = pre - after_tax_return(baseline, baseline.after_tax)
-        alpha_post = post - after_tax_return(baseline, baseline.liquidated)
+        b_gross, b_pre, b_post = returns(baseline)
+        excess_pre, excess_post = pre - b_pre, post - b_post
+        alpha_pre = (b_gross - b_pre) - (gross - pre)
+        alpha_post = (b_gross - b_post) - (gross - post)
     return Metrics(
         strategy=run.strategy,
         wealth_pre=run.after_tax,
         wealth_post=run.liquidated,
+        pre_tax_return=gross,
         return_pre=pre,
         return_post=post,
+        tax_drag_pre=gross - pre,
+        tax_drag_post=gross - post,
+        excess_pre=excess_pre,
+        excess_post=excess_post,
         tax_alpha_pre=alpha_pre,
         tax_alpha_post=alpha_post,
         harvested=sum((y.harvested for y in run.years), ZERO),

@@ -34,10 +34,10 @@ class Screen:
     """
 
     drift: float = 0.03
-    drift_step: float = 0.01
-    loss: float = 0.08
-    step: float = 0.04
-    harvest: float = 0.005
+    drift_step: float = 0.02
+    loss: float = 0.10
+    step: float = 0.05
+    harvest: float = 0.01
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,40 +11,61 @@ from trimtab.backtest.metrics import Metrics
 from trimtab.files import write_csv
 
 COLUMNS = (
-    "strategy", "after_tax_return_pre", "after_tax_return_post", "wealth_pre", "wealth_post",
+    "strategy", "pre_tax_return", "after_tax_return_pre", "after_tax_return_post", "wealth_pre",
+    "wealth_post", "tax_drag_pre", "tax_drag_post", "excess_pre", "excess_post",
     "tax_alpha_pre", "tax_alpha_post", "harvested", "harvest_yield", "realized_gains", "taxes",
     "turnover", "tracking_error", "trades", "engine_calls", "exceptions", "costs",
     "return_dispersion", "drift_dispersion",
 )  # fmt: skip
-"""CSV columns: returns, alphas, yields, turnover, tracking error and dispersion are fractions
-per year (alpha: difference of annual after-tax returns against the baseline); money is USD."""
+"""CSV columns: returns, drags, excess returns, alphas, yields, turnover, tracking error and
+dispersion are fractions per year; money is USD (see `trimtab.backtest.metrics.Metrics`)."""
+
+FIELDS = (
+    "strategy", "pre_tax_return", "return_pre", "return_post", "wealth_pre", "wealth_post",
+    "tax_drag_pre", "tax_drag_post", "excess_pre", "excess_post", "tax_alpha_pre",
+    "tax_alpha_post", "harvested", "harvest_yield", "realized_gains", "taxes", "turnover",
+    "tracking_error", "trades", "calls", "exceptions", "costs", "return_dispersion",
+    "drift_dispersion",
+)  # fmt: skip
 
 
 def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.2f}%"
 
 
+def _usd(x: object) -> str:
+    return f"{x:,.0f}"
+
+
+ROWS: tuple[tuple[str, str, object], ...] = (
+    ("pre-tax return /yr", "pre_tax_return", _pct),
+    ("after-tax return /yr, pre-liquidation", "return_pre", _pct),
+    ("after-tax return /yr, post-liquidation", "return_post", _pct),
+    ("after-tax wealth USD, pre-liquidation", "wealth_pre", _usd),
+    ("after-tax wealth USD, post-liquidation", "wealth_post", _usd),
+    ("tax alpha /yr vs baseline, pre-liq.", "tax_alpha_pre", _pct),
+    ("tax alpha /yr vs baseline, post-liq.", "tax_alpha_post", _pct),
+    ("after-tax excess /yr vs baseline, post-liq.", "excess_post", _pct),
+    ("losses harvested USD", "harvested", _usd),
+    ("harvesting yield /yr", "harvest_yield", _pct),
+    ("realized gains USD", "realized_gains", _usd),
+    ("taxes USD (all years)", "taxes", _usd),
+    ("turnover /yr", "turnover", _pct),
+    ("tracking error vs model /yr", "tracking_error", _pct),
+    ("trades", "trades", lambda x: f"{x:,}"),
+    ("trading costs USD", "costs", _usd),
+    ("return dispersion across accounts", "return_dispersion", _pct),
+)
+"""The terminal table: one row per figure, one column per strategy."""
+
+
 def metrics_table(metrics: Sequence[Metrics], title: str) -> Table:
     table = Table(title=title)
-    for head in (
-        "strategy", "after-tax return\npre / post liq.", "wealth USD\npre / post liq.",
-        "tax alpha /yr\npre / post liq.", "losses harvested\nUSD (yield /yr)",
-        "realized gains\nUSD", "taxes USD", "turnover\n/yr", "tracking\nerror", "trades",
-    ):  # fmt: skip
-        table.add_column(head, justify="left" if head == "strategy" else "right")
+    table.add_column("figure")
     for m in metrics:
-        table.add_row(
-            m.strategy,
-            f"{_pct(m.return_pre)} / {_pct(m.return_post)}",
-            f"{m.wealth_pre:,.0f} / {m.wealth_post:,.0f}",
-            f"{_pct(m.tax_alpha_pre)} / {_pct(m.tax_alpha_post)}",
-            f"{m.harvested:,.0f} ({_pct(m.harvest_yield)})",
-            f"{m.realized_gains:,.0f}",
-            f"{m.taxes:,.0f}",
-            _pct(m.turnover),
-            _pct(m.tracking_error),
-            f"{m.trades:,}",
-        )
+        table.add_column(m.strategy, justify="right")
+    for label, name, fmt in ROWS:
+        table.add_row(label, *(fmt(getattr(m, name)) for m in metrics))  # type: ignore[operator]
     return table
 
 
@@ -57,13 +78,7 @@ def _cell(x: object) -> str:
 
 
 def write_metrics(metrics: Sequence[Metrics], path: Path) -> int:
-    rows = (
-        [_cell(v) for v in (
-            m.strategy, m.return_pre, m.return_post, m.wealth_pre, m.wealth_post,
-            m.tax_alpha_pre, m.tax_alpha_post, m.harvested, m.harvest_yield, m.realized_gains,
-            m.taxes, m.turnover, m.tracking_error, m.trades, m.calls, m.exceptions, m.costs,
-            m.return_dispersion, m.drift_dispersion,
-        )]
-        for m in metrics
-    )  # fmt: skip
-    return write_csv(Path(path), COLUMNS, rows)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = ([_cell(getattr(m, f)) for f in FIELDS] for m in metrics)
+    return write_csv(path, COLUMNS, rows)
