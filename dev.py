@@ -40,11 +40,28 @@ def ensure_venv() -> None:
     STAMP.write_text(digest)
 
 
+def ensure_chromium() -> None:
+    """Install Debian's headless Chromium when /usr/bin/chromium is missing: the report tests
+    render pages with it (and `trimtab backtest --report x.pdf` prints with it)."""
+    if Path("/usr/bin/chromium").exists() or os.name == "nt":
+        return
+    apt = "/usr/bin/apt-get"
+    if not Path(apt).exists():
+        print("warning: no /usr/bin/chromium and no apt-get: install Chromium yourself", flush=True)
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["update"], ["install", "-y", "--no-install-recommends", "chromium"]):
+        print("+", " ".join([*sudo, apt, *step]), flush=True)
+        subprocess.run([*sudo, apt, *step], check=True, env=env)
+
+
 def demo(extra: list[str]) -> None:
     _run(BIN / "trimtab", "demo", *extra)
 
 
 def test(extra: list[str]) -> None:
+    ensure_chromium()
     _run(BIN / "ruff", "check", "src", "tests", "bench", "dev.py")
     _run(BIN / "ruff", "format", "--check", "src", "tests", "bench", "dev.py")
     workers = ["-n", "auto"] if (os.cpu_count() or 1) > 1 else []

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from tests.backtest.conftest import flat_market, with_flows
+from tests.backtest.conftest import flat_market, small_market, with_flows
 
 from trimtab.backtest import state as state_module
 from trimtab.backtest.market import Market
@@ -86,9 +86,9 @@ def test_no_trading_means_no_tax_alpha() -> None:
     assert all(x.harvested == 0 and x.taxes == 0 for x in table)
 
 
-def test_compacting_the_history_changes_nothing(market: Market, monkeypatch) -> None:
-    setup = with_flows(market)
-    tight = strategy("bands", band=0.01)
+def test_compacting_the_history_changes_nothing(monkeypatch) -> None:
+    setup = with_flows(small_market(seed=4, years=1.1))
+    tight = strategy("bands", band=0.015)
     cut = simulate(setup, tight)
     monkeypatch.setattr(state_module, "KEEP", state_module.timedelta(days=10_000))
     whole = simulate(setup, tight)

@@ -23,13 +23,15 @@ COLORS = ("#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d96a3")
 
 
 def svg(fig: Figure) -> str:
-    """The figure as an `<svg>` element (XML prolog and doctype stripped), then closed."""
+    """The figure as an `<svg>` element: prolog, comments and metadata (a creation date)
+    stripped, so the same data draws the same text."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
     start = text.find("<svg")
-    return re.sub(r"<!--.*?-->", "", text[start:], flags=re.S)
+    text = re.sub(r"<metadata>.*?</metadata>", "", text[start:], flags=re.S)
+    return re.sub(r"<!--.*?-->", "", text, flags=re.S)
 
 
 def _figure(title: str, ylabel: str) -> tuple[Figure, plt.Axes]:
