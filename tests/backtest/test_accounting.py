@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from tests.backtest.conftest import flat_market, small_market, with_flows
+from histories import flat_market, small_market, with_flows
 
 from trimtab.backtest import state as state_module
 from trimtab.backtest.market import Market

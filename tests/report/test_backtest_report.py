@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from chromium_render import HEIGHT, chart_boxes, ink, screenshot
 
-from tests.backtest.conftest import small_market
-from tests.report.chromium import HEIGHT, chart_boxes, ink, screenshot
+from trimtab.backtest.market import synthetic
 from trimtab.backtest.metrics import measure_all
 from trimtab.backtest.setup import single_account
 from trimtab.backtest.simulate import simulate
@@ -22,7 +22,7 @@ CHARTS = {"chart-wealth", "chart-drift", "chart-tax-saved", "chart-realized-gain
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    market = small_market(names=4, years=1.2)
+    market = synthetic(4, 1.2, seed=3, sectors=2, idio_vol=0.35, start="2020-01-02")
     setup = single_account(market)
     runs = [simulate(setup, strategy(n)) for n in ("bands", "baseline", "hold")]
     metrics = measure_all(runs, np.round(market.closes, 2), "baseline")

@@ -59,59 +59,67 @@ def _allocation(runs: Sequence[Run], market: Market) -> Chart:
     return Chart("allocation", svg, "Weight of each stock on the last day, by strategy.")
 
 
-def backtest_page(runs: Sequence[Run], metrics: Sequence[Metrics], market: Market, title: str) -> str:
-    """The report as HTML text."""
+NOTE = (
+    "After-tax returns are money-weighted; 'liquidated' sells everything on the last day and pays "
+    "the tax. Tax alpha is the part of the after-tax return difference against the quarterly "
+    "snap-to-target baseline that is due to taxes (the baseline's tax drag minus the strategy's)."
+)
+
+
+def _over_time(runs: Sequence[Run]) -> Section:
     dates = runs[0].dates
     wealth = {r.strategy: r.values.sum(axis=1) for r in runs}
     drift = {r.strategy: r.drift.mean(axis=1) for r in runs}
+    wealth_svg = charts.lines(
+        dates, wealth, title="Account value (USD, log scale)", ylabel="USD", log=True
+    )
+    drift_svg = charts.lines(dates, drift, title="Drift from the model", ylabel="drift")
+    return Section("Over time", charts=(
+        Chart("wealth", wealth_svg, "Total value of the accounts after each day's trades."),
+        Chart("drift", drift_svg, "Half the sum of absolute weight differences to the model."),
+    ))  # fmt: skip
+
+
+def _taxes(runs: Sequence[Run], metrics: Sequence[Metrics]) -> Section:
     base = next((r for r in runs if r.strategy == BASELINE), None)
-    ends = _year_ends(runs[0])
-    saved = {}
+    out = []
     if base is not None:
         base_cum = np.cumsum([float(y.tax) for y in base.years])
-        for r in runs:
-            if r is not base:
-                saved[r.strategy] = base_cum - np.cumsum([float(y.tax) for y in r.years])
+        saved = {
+            r.strategy: base_cum - np.cumsum([float(y.tax) for y in r.years])
+            for r in runs if r is not base
+        }  # fmt: skip
+        svg = charts.lines(_year_ends(base), saved, title="Cumulative tax saved against the "
+                           "baseline (USD)", ylabel="USD")  # fmt: skip
+        out.append(Chart("tax-saved", svg, "Taxes the baseline paid minus the strategy's."))
     years = [str(y.year) for y in runs[0].years]
     gains = {r.strategy: [float(y.gains) for y in r.years] for r in runs}
     losses = {r.strategy: [float(y.harvested) for y in r.years] for r in runs}
-    frontier = {
-        m.strategy: (100 * m.tracking_error, float(m.taxes) / 1000) for m in metrics
-    }
+    frontier = {m.strategy: (100 * m.tracking_error, float(m.taxes) / 1000) for m in metrics}
+    out += [
+        Chart("realized-gains", charts.bars(years, gains, title="Realized gains per year",
+              ylabel="USD"), "Gains realized in the taxable account (before netting)."),
+        Chart("losses", charts.bars(years, losses, title="Losses harvested per year",
+              ylabel="USD"), "Losses realized, after wash-sale disallowance."),
+        Chart("frontier", charts.scatter(frontier, title="Tax against tracking",
+              xlabel="tracking error (% per year)", ylabel="taxes (thousand USD)"),
+              "Each strategy's total taxes against how closely it tracked the model."),
+    ]  # fmt: skip
+    return Section("Taxes", charts=tuple(out))
+
+
+def backtest_page(
+    runs: Sequence[Run], metrics: Sequence[Metrics], market: Market, title: str
+) -> str:
+    """The report as HTML text."""
     sections = [
-        Section("What each strategy was worth", table=_table(metrics), notes=(
-            "After-tax returns are money-weighted; 'liquidated' sells everything on the last day "
-            "and pays the tax. Tax alpha is the difference of annual after-tax returns against "
-            "the quarterly snap-to-target baseline.",
-        )),  # fmt: skip
-        Section("Over time", charts=(
-            Chart("wealth", charts.lines(dates, wealth, title="Account value (USD, log scale)",
-                                         ylabel="USD", log=True),
-                  "Total value of the accounts after each day's trades and taxes."),
-            Chart("drift", charts.lines(dates, drift, title="Drift from the model",
-                                        ylabel="drift (fraction)"),
-                  "Half the sum of absolute weight differences against the model."),
-        )),  # fmt: skip
-        Section("Taxes", charts=(
-            *([Chart("tax-saved", charts.lines(ends, saved, title="Cumulative tax saved against "
-                                               "the baseline (USD)", ylabel="USD"),
-                     "Taxes the baseline paid minus taxes the strategy paid, year by year.")]
-              if saved else []),
-            Chart("realized-gains", charts.bars(years, gains, title="Realized gains per year",
-                                                ylabel="USD"),
-                  "Gains realized in the taxable account, by year (before netting losses)."),
-            Chart("losses", charts.bars(years, losses, title="Losses harvested per year",
-                                        ylabel="USD"),
-                  "Losses realized (after wash-sale disallowance), by year."),
-            Chart("frontier", charts.scatter(frontier, title="Tax against tracking",
-                                             xlabel="tracking error (% per year)",
-                                             ylabel="taxes (thousand USD)"),
-                  "Each strategy's total taxes against how far it tracked away from the model."),
-        )),  # fmt: skip
+        Section("What each strategy was worth", table=_table(metrics), notes=(NOTE,)),
+        _over_time(runs),
+        _taxes(runs, metrics),
         Section("Allocation", charts=(_allocation(runs, market),)),
     ]
-    first, last = dates[0], dates[-1]
-    subtitle = f"{market.source}: {len(market.symbols)} stocks, {first} to {last}"
+    dates = runs[0].dates
+    subtitle = f"{market.source}: {len(market.symbols)} stocks, {dates[0]} to {dates[-1]}"
     return page(title, subtitle, sections)
 
 
@@ -127,4 +135,3 @@ def write_backtest_report(
 
         print_pdf(html, path)
     return path
-
