@@ -47,12 +47,12 @@ def test_taxes_paid_from_the_account_are_each_year_but_the_last(market: Market) 
     run = simulate(with_flows(market), strategy("baseline"))
     years = [y.year for y in run.years]
     assert years == [2020, 2021]
-    assert run.taxes_paid == run.years[0].tax
-    assert run.unpaid_tax == run.years[-1].tax
-    assert run.after_tax == run.final_value - run.years[-1].tax
+    assert run.taxes_paid == run.years[0].total
+    assert run.unpaid_tax == run.years[-1].total
+    assert run.after_tax == run.final_value - run.years[-1].total
     assert any(y.tax != 0 for y in run.years)
     day = int(np.flatnonzero(run.dates.astype("datetime64[Y]").astype(int) == 51)[0])
-    assert run.external[day, 0] == pytest.approx(-float(run.years[0].tax))
+    assert run.external[day, 0] == pytest.approx(-float(run.years[0].total))
 
 
 def test_taxes_paid_outside_leave_the_account_alone(market: Market) -> None:
@@ -60,7 +60,7 @@ def test_taxes_paid_outside_leave_the_account_alone(market: Market) -> None:
     final, expected = reconcile(run, market)
     assert final == expected
     assert run.taxes_paid == 0
-    assert run.unpaid_tax == sum((y.tax for y in run.years), ZERO)
+    assert run.unpaid_tax == sum((y.total for y in run.years), ZERO)
 
 
 def test_liquidation_taxes_the_open_gains(market: Market) -> None:

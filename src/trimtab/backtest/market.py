@@ -116,3 +116,22 @@ def synthetic(
     symbols = tuple(f"S{i:03d}" for i in range(n_names))
     classes = tuple(f"sector_{k}" for k in sector)
     return Market(dates, symbols, closes, classes, f"synthetic(seed={seed})")
+
+
+def with_bonds(
+    market: Market, n_bonds: int = 2, *, seed: int = 7, vol: float = 0.05, drift: float = 0.04
+) -> Market:
+    """`market` plus `n_bonds` synthetic aggregate-bond funds (class `us_bond`, about 5% a year
+    of volatility, nearly perfectly correlated with each other, uncorrelated with stocks): no
+    bond prices ship with the real data set."""
+    rng = np.random.default_rng(seed)
+    days = len(market.dates) - 1
+    common = rng.standard_normal((days, 1)) * vol * 0.98
+    own = rng.standard_normal((days, n_bonds)) * vol * 0.2
+    logret = (drift - vol**2 / 2) / 252 + (common + own) / np.sqrt(252)
+    closes = START_PRICE * np.exp(np.vstack([np.zeros((1, n_bonds)), np.cumsum(logret, 0)]))
+    symbols = tuple(f"BOND{i + 1}" for i in range(n_bonds))
+    return Market(
+        market.dates, market.symbols + symbols, np.hstack([market.closes, closes]),
+        market.classes + ("us_bond",) * n_bonds, f"{market.source} + {n_bonds} synthetic bonds",
+    )  # fmt: skip

@@ -41,6 +41,10 @@ class Setup:
     settings: Settings = field(default_factory=Settings)
     flows: Mapping[np.datetime64, tuple[tuple[str, Decimal], ...]] = field(default_factory=dict)
     tax_payment: TaxPayment = TaxPayment.ACCOUNT
+    income_tax: bool = False
+    """Also tax the income (dividends, interest) of holdings in taxable accounts, each day at
+    the asset class's yield and character (`[location.classes]`, docs/household.md): what asset
+    location saves. Prices are total-return, so the income itself is already in them."""
 
 
 def equal_weight_model(symbols: tuple[str, ...], cash: Decimal, model_id: str = "M") -> Model:
@@ -79,3 +83,41 @@ def single_account(
     return Setup(
         market, household, (account,), (model,), settings or Settings(), flows or {}, tax_payment
     )
+
+
+def household_accounts(
+    market: Market,
+    *,
+    equity: Decimal = Decimal("0.6"),
+    split: tuple[Decimal, Decimal, Decimal] = (Decimal("0.5"), Decimal("0.3"), Decimal("0.2")),
+    cash: Decimal = Decimal(1_000_000),
+    st_rate: Decimal = Decimal("0.37"),
+    lt_rate: Decimal = Decimal("0.20"),
+    settings: Settings | None = None,
+) -> Setup:
+    """A household of a taxable account, an IRA (tax_deferred) and a Roth IRA (tax_exempt)
+    holding `split` of `cash`, on one household model: `equity` spread equally over the
+    market's equity symbols, the rest over its bond symbols (asset classes with bond names).
+    Income is taxed (`income_tax`), so where each class sits matters."""
+    from trimtab.risk.classes import family
+
+    bonds = tuple(s for s, c in zip(market.symbols, market.classes, strict=True)
+                  if family(c) == "bond")  # fmt: skip
+    stocks = tuple(s for s in market.symbols if s not in bonds)
+    comps = [ModelComponent(s, w * equity) for s, w in _equal(stocks).items()]
+    comps += [ModelComponent(s, w * (1 - equity)) for s, w in _equal(bonds).items()]
+    model = Model("HM", tuple(comps))
+    household = Household("H1", st_rate=st_rate, lt_rate=lt_rate, model_id="HM")
+    kinds = (AccountKind.TAXABLE, AccountKind.TAX_DEFERRED, AccountKind.TAX_EXEMPT)
+    accounts = tuple(
+        Account(f"A{i + 1}", "H1", kind, cash=cents(cash * share), fractional=True,
+                lot_method=LotMethod.HIFO)
+        for i, (kind, share) in enumerate(zip(kinds, split, strict=True))
+    )  # fmt: skip
+    return Setup(market, household, accounts, (model,), settings or Settings(), income_tax=True)
+
+
+def _equal(symbols: tuple[str, ...]) -> dict[str, Decimal]:
+    """Equal weights over `symbols`, summing exactly to 1."""
+    model = equal_weight_model(symbols, Decimal(0))
+    return {c.component: c.weight for c in model.components}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,9 @@ from trimtab.backtest.strategies import (
 )
 from trimtab.backtest.taxes import YearTax, liquidation_tax, year_tax
 from trimtab.domain import Lot, Transaction
-from trimtab.names import CASH, Side
+from trimtab.household.assumptions import assumption
+from trimtab.money import cents
+from trimtab.names import CASH, Side, TaxCharacter
 from trimtab.rebalance.proposal import Proposal
 from trimtab.rebalance.run import rebalance_snapshot
 from trimtab.risk.model import RiskModel, class_model, estimated_model
@@ -119,6 +122,8 @@ class Simulation:
         self.looked = np.zeros(0)
         self.looked_drift = np.zeros(len(setup.accounts))
         self.risk: dict[int, RiskModel] = {}
+        self.income = 0.0
+        self.income_rate = income_rates(setup) if setup.income_tax else np.zeros((n_a, 1))
         self.payer = next((a.account_id for a in setup.accounts if a.taxable),
                           setup.accounts[0].account_id)  # fmt: skip
 
@@ -137,6 +142,7 @@ class Simulation:
                 self._act(t, px, day, flows)
             self.state.compact(day)
             self.values[t] = self.state.values(px)
+            self.income += float((self.state.holdings * px * self.income_rate).sum()) / 252
             self.drift[t] = self._drift(px)
             if t == len(m.dates) - 1 or m.dates[t + 1].astype(object).year != day.year:
                 self._year_end(day, px, last=t == len(m.dates) - 1)
@@ -269,12 +275,14 @@ class Simulation:
         hh = self.setup.household
         tax = self.setup.settings.tax
         year = year_tax(hh, day.year, self.state.dispositions(), tax, self.carry)
+        year = dataclasses.replace(year, income_tax=cents(Decimal(repr(self.income))))
+        self.income = 0.0
         self.years.append(year)
         self.carry = (year.carry_st, year.carry_lt)
         if last or self.setup.tax_payment is TaxPayment.OUTSIDE:
-            self.unpaid += year.tax
+            self.unpaid += year.total
         else:
-            self.pending = year.tax
+            self.pending = year.total
 
     # -- measures --------------------------------------------------------------------------------
 
@@ -331,6 +339,23 @@ class Simulation:
             return (ZERO, ZERO)
         prev = self.years[-2]
         return (prev.carry_st, prev.carry_lt)
+
+
+def income_rates(setup: Setup) -> np.ndarray:
+    """(A, S) yearly tax on income per USD held: yield x rate in taxable accounts, else 0."""
+    hh = setup.household
+    rates = {
+        TaxCharacter.ORDINARY: float(hh.st_rate),
+        TaxCharacter.QUALIFIED: float(hh.lt_rate),
+        TaxCharacter.TAX_EXEMPT: 0.0,
+    }
+    per_class = {}
+    for c in set(setup.market.classes):
+        a = assumption(c, setup.settings.location)
+        per_class[c] = a.income_yield * rates[a.character]
+    row = np.array([per_class[c] for c in setup.market.classes])
+    taxable = np.array([a.taxable for a in setup.accounts], dtype=float)
+    return taxable[:, None] * row[None, :]
 
 
 def _decimal(px: np.ndarray) -> list[Decimal]:

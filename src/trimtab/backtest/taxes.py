@@ -23,8 +23,9 @@ ZERO = Decimal(0)
 @dataclasses.dataclass(frozen=True, slots=True)
 class YearTax:
     """One year, USD cents. `harvested` is the realized losses allowed (after wash sales),
-    `gains` the realized gains, `tax` the estimated tax (negative: the loss deduction's saving),
-    `carry_st`/`carry_lt` the loss carried into the next year."""
+    `gains` the realized gains, `tax` the estimated tax on them (negative: the loss deduction's
+    saving), `carry_st`/`carry_lt` the loss carried into the next year, `income_tax` the tax on
+    income of taxable holdings (when the setup taxes income), `total` what is owed."""
 
     year: int
     st_gain: Decimal
@@ -34,6 +35,11 @@ class YearTax:
     tax: Decimal
     carry_st: Decimal
     carry_lt: Decimal
+    income_tax: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.tax + self.income_tax
 
 
 def year_tax(

@@ -84,9 +84,9 @@ def _taxes(runs: Sequence[Run], metrics: Sequence[Metrics]) -> Section:
     base = next((r for r in runs if r.strategy == BASELINE), None)
     out = []
     if base is not None:
-        base_cum = np.cumsum([float(y.tax) for y in base.years])
+        base_cum = np.cumsum([float(y.total) for y in base.years])
         saved = {
-            r.strategy: base_cum - np.cumsum([float(y.tax) for y in r.years])
+            r.strategy: base_cum - np.cumsum([float(y.total) for y in r.years])
             for r in runs if r is not base
         }  # fmt: skip
         svg = charts.lines(_year_ends(base), saved, title="Cumulative tax saved against the "
