@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from trimtab.commands import backtest as backtest_command
+from trimtab.commands import report as report_command
 from trimtab.errors import DataError, TrimtabError
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
 db_app = typer.Typer(no_args_is_help=True, help="The embedded store (SQLite default, or any URL).")
 app.add_typer(db_app, name="db")
 backtest_command.register(app)
+report_command.register(app)
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 

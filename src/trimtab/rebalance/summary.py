@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 from rich.table import Table
 
+from trimtab.analytics.dispersion import spread
 from trimtab.names import Side
 from trimtab.rebalance.proposal import Proposal
 
@@ -45,6 +46,21 @@ def figures(proposals: Sequence[Proposal]) -> dict[str, float]:
         "household_drift_after": float(np.nanmean(hh_after)) if len(hh_after) else 0.0,
         "tax_drag_before_usd": float(sum((p.household.tax_drag_before for p in proposals), zero)),
         "tax_drag_after_usd": float(sum((p.household.tax_drag_after for p in proposals), zero)),
+        **dispersion_figures(proposals),
+    }
+
+
+def dispersion_figures(proposals: Sequence[Proposal]) -> dict[str, float]:
+    """Dispersion of account drift (fractions): standard deviation across all accounts and the
+    10th-90th percentile range, before and after; what central rebalancing shrinks."""
+    accounts = [r for p in proposals for r in p.accounts]
+    before = spread([r.drift_before for r in accounts])
+    after = spread([r.drift_after for r in accounts])
+    return {
+        "drift_dispersion_before": before["std"],
+        "drift_dispersion_after": after["std"],
+        "drift_p10_p90_before": before["p10_p90"],
+        "drift_p10_p90_after": after["p10_p90"],
     }
 
 
@@ -72,6 +88,10 @@ def summarize(proposals: Sequence[Proposal]) -> Table:
     table.add_row(
         "household drift before -> after",
         f"{f['household_drift_before']:.4f} -> {f['household_drift_after']:.4f}",
+    )
+    table.add_row(
+        "drift dispersion (std across accounts) before -> after",
+        f"{f['drift_dispersion_before']:.4f} -> {f['drift_dispersion_after']:.4f}",
     )
     table.add_row(
         "yearly tax drag before -> after (USD)",

@@ -13,7 +13,8 @@ from trimtab.backtest.metrics import Metrics
 from trimtab.backtest.simulate import Run
 from trimtab.backtest.strategies import BASELINE
 from trimtab.report import charts
-from trimtab.report.html import Chart, Section, page, write_page
+from trimtab.report.html import Chart, Section, page
+from trimtab.report.pdf import write_report
 
 
 def _pct(x: float | None) -> str:
@@ -126,12 +127,5 @@ def backtest_page(
 def write_backtest_report(
     runs: Sequence[Run], metrics: Sequence[Metrics], market: Market, title: str, path: Path
 ) -> Path:
-    """Write the report (HTML; PDF too when `path` ends in .pdf and Chromium is present)."""
-    path = Path(path)
-    html = path.with_suffix(".html")
-    write_page(html, backtest_page(runs, metrics, market, title))
-    if path.suffix == ".pdf":
-        from trimtab.report.pdf import print_pdf
-
-        print_pdf(html, path)
-    return path
+    """Write the report: HTML, or PDF too when `path` ends in .pdf (Chromium needed)."""
+    return write_report(Path(path), backtest_page(runs, metrics, market, title))

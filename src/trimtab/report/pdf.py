@@ -31,3 +31,12 @@ def print_pdf(html: Path, pdf: Path, *, timeout: float = 120.0) -> Path:
     ]  # fmt: skip
     subprocess.run(args, check=True, capture_output=True, timeout=timeout)
     return pdf
+
+
+def write_report(path: Path, html_text: str) -> Path:
+    """Write an HTML report; when `path` ends in .pdf, also print it (the HTML sits beside)."""
+    from trimtab.report.html import write_page
+
+    path = Path(path)
+    html = write_page(path.with_suffix(".html"), html_text)
+    return print_pdf(html, path) if path.suffix.lower() == ".pdf" else html
