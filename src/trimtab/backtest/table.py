@@ -14,7 +14,7 @@ COLUMNS = (
     "strategy", "pre_tax_return", "after_tax_return_pre", "after_tax_return_post", "wealth_pre",
     "wealth_post", "tax_drag_pre", "tax_drag_post", "excess_pre", "excess_post",
     "tax_alpha_pre", "tax_alpha_post", "harvested", "harvest_yield", "realized_gains", "taxes",
-    "turnover", "tracking_error", "trades", "engine_calls", "exceptions", "costs",
+    "turnover", "tracking_error", "trades", "rebalance_calls", "exceptions", "costs",
     "return_dispersion", "drift_dispersion",
 )  # fmt: skip
 """CSV columns: returns, drags, excess returns, alphas, yields, turnover, tracking error and
