@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from trimtab.commands import backtest as backtest_command
+from trimtab.commands import daily
 from trimtab.commands import report as report_command
 from trimtab.errors import DataError, TrimtabError
 
@@ -294,6 +295,9 @@ def _summary(proposals: list[Any], counts: dict[str, int], out_dir: Path) -> Non
 
     out.print(summarize(proposals))
     out.print(f"wrote {', '.join(f'{k} ({v})' for k, v in counts.items())} to {out_dir}")
+
+
+daily.register(app)
 
 
 def main() -> None:

@@ -1,1 +1,1 @@
-"""CLI command groups, each a module with `register(app)`."""
+"""CLI command groups, one module each, registered on the `trimtab` app by cli.py."""

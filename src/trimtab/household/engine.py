@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from trimtab.config import Settings
+from trimtab.decision import Decision, Reason
 from trimtab.errors import OptimizationError
 from trimtab.household.problem import household_problem
 from trimtab.optimize.build import LotCosts, lot_costs
@@ -13,8 +14,6 @@ from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import Build, solve_wash_safe
-from trimtab.rebalance.decision import Decision
-from trimtab.rebalance.proposal import Reason
 from trimtab.snapshot import Snapshot
 
 

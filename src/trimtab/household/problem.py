@@ -15,12 +15,12 @@ from typing import TypedDict
 import numpy as np
 
 from trimtab.config import Settings
-from trimtab.household.location import drag_matrix
+from trimtab.measures.location import drag_matrix
+from trimtab.measures.substitutes import buy_list, sleeves
+from trimtab.measures.targets import screened_target, split_pro_rata
 from trimtab.names import AccountKind
-from trimtab.optimize.build import Carry, LotCosts, buy_list, lot_bounds, sleeves, tax_cap
+from trimtab.optimize.build import Carry, LotCosts, lot_bounds, tax_cap
 from trimtab.optimize.problem import Group, ProblemData
-from trimtab.rebalance.baseline import split_pro_rata
-from trimtab.rebalance.targets import screened_target
 from trimtab.snapshot import Snapshot
 
 

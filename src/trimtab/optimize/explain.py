@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from trimtab.decision import Reason
 from trimtab.optimize.build import LotCosts
-from trimtab.rebalance.proposal import Reason
 from trimtab.snapshot import Snapshot
 
 

@@ -8,12 +8,12 @@ from typing import cast
 import numpy as np
 
 from trimtab.config import Settings
-from trimtab.household.location import drag_matrix, location_score
+from trimtab.decision import Decision
+from trimtab.measures.drift import drift, household_target
+from trimtab.measures.location import drag_matrix, location_score
+from trimtab.measures.substitutes import sleeves
 from trimtab.money import cents
 from trimtab.names import AccountKind, Side, Status, Term
-from trimtab.optimize.build import sleeves
-from trimtab.rebalance.decision import Decision
-from trimtab.rebalance.metrics import drift, household_target
 from trimtab.rebalance.positions import positions
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal, Trade
 from trimtab.snapshot import Snapshot

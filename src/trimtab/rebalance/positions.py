@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import numpy as np
 
+from trimtab.measures.drift import household_target
 from trimtab.money import cents
 from trimtab.names import CASH, Side
-from trimtab.rebalance.metrics import household_target
 from trimtab.rebalance.orders import OrderedTrade
 from trimtab.rebalance.proposal import Position
 from trimtab.snapshot import Snapshot
