@@ -23,7 +23,7 @@ from trimtab.backtest.strategies import (
 )
 from trimtab.backtest.taxes import YearTax, liquidation_tax, year_tax
 from trimtab.domain import Lot, Transaction
-from trimtab.household.assumptions import assumption
+from trimtab.measures.assumptions import assumption
 from trimtab.money import cents
 from trimtab.names import CASH, Side, TaxCharacter
 from trimtab.rebalance.proposal import Proposal
