@@ -3,8 +3,6 @@ rebalancing is meant to shrink. Returns and drift are fractions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from trimtab.analytics.performance import annualized, daily_returns
@@ -26,13 +24,3 @@ def drift_dispersion(drift: np.ndarray) -> float:
     if drift.ndim != 2 or drift.shape[1] < 2:
         return 0.0
     return float(np.nanmean(np.nanstd(drift, axis=1, ddof=1)))
-
-
-def spread(values: Sequence[float]) -> dict[str, float]:
-    """Standard deviation and 10th-90th percentile range of one figure across accounts (NaN
-    ignored): the daily summary's dispersion of drift."""
-    x = np.asarray([v for v in values if not np.isnan(v)], dtype=float)
-    if len(x) < 2:
-        return {"std": 0.0, "p10_p90": 0.0}
-    p10, p90 = np.percentile(x, [10, 90])
-    return {"std": float(np.std(x, ddof=1)), "p10_p90": float(p90 - p10)}

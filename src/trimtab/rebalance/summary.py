@@ -9,7 +9,6 @@ from decimal import Decimal
 import numpy as np
 from rich.table import Table
 
-from trimtab.analytics.dispersion import spread
 from trimtab.names import Side
 from trimtab.rebalance.proposal import Proposal
 
@@ -54,14 +53,23 @@ def dispersion_figures(proposals: Sequence[Proposal]) -> dict[str, float]:
     """Dispersion of account drift (fractions): standard deviation across all accounts and the
     10th-90th percentile range, before and after; what central rebalancing shrinks."""
     accounts = [r for p in proposals for r in p.accounts]
-    before = spread([r.drift_before for r in accounts])
-    after = spread([r.drift_after for r in accounts])
+    before = _spread([r.drift_before for r in accounts])
+    after = _spread([r.drift_after for r in accounts])
     return {
         "drift_dispersion_before": before["std"],
         "drift_dispersion_after": after["std"],
         "drift_p10_p90_before": before["p10_p90"],
         "drift_p10_p90_after": after["p10_p90"],
     }
+
+
+def _spread(values: Sequence[float]) -> dict[str, float]:
+    """Standard deviation and 10th-90th percentile range (NaN ignored; 0 under two values)."""
+    x = np.asarray([v for v in values if not np.isnan(v)], dtype=float)
+    if len(x) < 2:
+        return {"std": 0.0, "p10_p90": 0.0}
+    p10, p90 = np.percentile(x, [10, 90])
+    return {"std": float(np.std(x, ddof=1)), "p10_p90": float(p90 - p10)}
 
 
 def summarize(proposals: Sequence[Proposal]) -> Table:
