@@ -12,7 +12,7 @@ import numpy as np
 
 from trimtab.backtest.market import Market
 from trimtab.config import Settings
-from trimtab.domain import Account, Household, Model, ModelComponent
+from trimtab.domain import Account, Household, Lot, Model, ModelComponent, Restriction
 from trimtab.money import cents
 from trimtab.names import CASH, AccountKind, LotMethod
 
@@ -41,6 +41,9 @@ class Setup:
     settings: Settings = field(default_factory=Settings)
     flows: Mapping[np.datetime64, tuple[tuple[str, Decimal], ...]] = field(default_factory=dict)
     tax_payment: TaxPayment = TaxPayment.ACCOUNT
+    opening: tuple[Lot, ...] = ()
+    """Lots held on the first day (a book's household); empty: every account starts in cash."""
+    restrictions: tuple[Restriction, ...] = ()
     income_tax: bool = False
     """Also tax the income (dividends, interest) of holdings in taxable accounts, each day at
     the asset class's yield and character (`[location.classes]`, docs/household.md): what asset

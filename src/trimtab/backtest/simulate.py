@@ -44,7 +44,8 @@ class Run:
     `values[t, a]` is the account value after day t's trades; `external[t, a]` the money that
     came in from outside that day (deposits > 0, withdrawals and taxes paid from the account < 0)
     and `deposits[t, a]` the part of it that is the setup's cash flows (no taxes);
-    `traded[t]` the USD bought plus sold. `unpaid_tax` is the last year's tax (assessed at the
+    `traded[t]` the USD bought plus sold. `initial` is the starting cash plus the opening lots at
+    the first day's prices (USD). `unpaid_tax` is the last year's tax (assessed at the
     end, not yet paid) plus, when taxes are paid outside, every year's tax; `liquidation_tax` the
     extra tax of selling everything on the last day.
     """
@@ -136,9 +137,9 @@ class Simulation:
             day: date = day64.astype(object)
             px = np.round(m.closes[t], 2)
             flows = self._flows(t, day64)
-            if t == 0:
+            if t == 0 and not self.setup.opening:
                 self._start(px, day, flows)
-            elif flows or self._due(prev, day64, px):
+            elif t == 0 or flows or self._due(prev, day64, px):
                 self._act(t, px, day, flows)
             self.state.compact(day)
             self.values[t] = self.state.values(px)
@@ -325,6 +326,11 @@ class Simulation:
         tax = self.setup.settings.tax
         liq = liquidation_tax(self.state, dec, day, tax, self._carry_in())
         initial = sum((a.cash for a in self.setup.accounts), ZERO)
+        first = _decimal(np.round(self.setup.market.closes[0], 2))
+        initial += sum(
+            (cents(x.quantity * first[self.state.sym_index[x.symbol]]) for x in self.setup.opening),
+            ZERO,
+        )
         return Run(
             self.strategy.name, self.setup.market.dates, self.values, self.drift, self.external,
             self.deposits, self.traded, self.targets, self.target_cash, tuple(self.years),

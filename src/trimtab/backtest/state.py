@@ -51,7 +51,8 @@ class State:
         self.sym_index = {s: i for i, s in enumerate(self.symbols)}
         self.acct_index = {a.account_id: i for i, a in enumerate(setup.accounts)}
         self.cash = {a.account_id: cents(a.cash) for a in setup.accounts}
-        self.opening: tuple[Lot, ...] = ()
+        self.opening: tuple[Lot, ...] = setup.opening
+        self.taken = {x.lot_id for x in setup.opening}
         self.txns: list[Transaction] = []
         self.archived: list[Disposition] = []
         self.next_id = 1
@@ -100,6 +101,7 @@ class State:
             accounts=accounts,
             lots=self.opening,
             models=self.setup.models,
+            restrictions=self.setup.restrictions,
             transactions=tuple(self.txns),
             cash_flows=tuple(CashFlow(scope, amount) for scope, amount in flows),
             settings=settings,
@@ -116,8 +118,7 @@ class State:
             if t.quantity <= 0:
                 continue
             if t.side is Side.BUY:
-                t = dataclasses.replace(t, lot_id=f"L{self.next_id}")
-                self.next_id += 1
+                t = dataclasses.replace(t, lot_id=self._new_id())
             value = cents(t.quantity * t.price)
             cost = cents(value * rate)
             self.cash[t.account_id] += (-value if t.side is Side.BUY else value) - cost
@@ -128,6 +129,13 @@ class State:
         if count:
             self.refresh()
         return Booked(traded, costs, count)
+
+    def _new_id(self) -> str:
+        """A lot id no opening lot uses."""
+        while f"bt{self.next_id}" in self.taken:
+            self.next_id += 1
+        self.next_id += 1
+        return f"bt{self.next_id - 1}"
 
     def move_cash(self, account_id: str, amount: Decimal) -> None:
         """A deposit (> 0) or withdrawal (< 0) of USD, or a tax paid from the account."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,6 +23,10 @@ def backtest(
     data: Annotated[
         str, typer.Option(help="sp500 (20 US stocks 1990-2022, from skfolio) or synthetic")
     ] = "sp500",
+    book: Annotated[
+        Path | None, typer.Option(help="Replay a household of this book on simulated prices")
+    ] = None,
+    household: Annotated[str | None, typer.Option(help="--book: household id")] = None,
     strategies: Annotated[
         str, typer.Option(help="Comma-separated: engine, baseline, bands, hold")
     ] = "engine,baseline,bands,hold",
@@ -58,7 +62,7 @@ def backtest(
     from trimtab.backtest.strategies import BASELINE, STRATEGIES, strategy
     from trimtab.backtest.table import metrics_table, write_metrics
     from trimtab.config import CostSettings, Settings
-    from trimtab.errors import DataError
+    from trimtab.errors import DataError, TrimtabError
 
     wanted = [s.strip() for s in strategies.split(",") if s.strip()]
     unknown = [s for s in wanted if s not in STRATEGIES]
@@ -71,19 +75,23 @@ def backtest(
         payment = TaxPayment(taxes)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    try:
-        market = sp500() if data == "sp500" else synthetic(names, years, seed=seed)
-        market = market.between(
-            np.datetime64(start) if start else None, np.datetime64(end) if end else None
-        )
-    except DataError as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
     settings = dataclasses.replace(Settings(), costs=CostSettings(bps=cost_bps))
-    setup = single_account(
-        market, cash=Decimal(repr(cash)), st_rate=Decimal(repr(st_rate)),
-        lt_rate=Decimal(repr(lt_rate)), settings=settings, tax_payment=payment,
-    )  # fmt: skip
+    try:
+        if book is not None:
+            setup = _book_setup(book, household, years, seed, payment)
+            market = setup.market
+        else:
+            market = sp500() if data == "sp500" else synthetic(names, years, seed=seed)
+            market = market.between(
+                np.datetime64(start) if start else None, np.datetime64(end) if end else None
+            )
+            setup = single_account(
+                market, cash=Decimal(repr(cash)), st_rate=Decimal(repr(st_rate)),
+                lt_rate=Decimal(repr(lt_rate)), settings=settings, tax_payment=payment,
+            )  # fmt: skip
+    except TrimtabError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2 if isinstance(exc, DataError) else 1) from None
     t0 = time.perf_counter()
     runs = compare(setup, chosen, workers=workers)
     metrics = measure_all(runs, np.round(market.closes, 2), BASELINE)
@@ -102,3 +110,12 @@ def backtest(
 
         write_backtest_report(runs, metrics, market, title, report)
         out.print(f"wrote {report}")
+
+
+def _book_setup(book: Path, household: str | None, years: float, seed: int, payment: object) -> Any:
+    """A book's household on simulated prices (its own settings, rates and costs)."""
+    from trimtab.backtest.from_book import book_setup
+    from trimtab.check import load_checked
+
+    return book_setup(load_checked(book), household, years=years, seed=seed,
+                      tax_payment=payment)  # type: ignore[arg-type]  # fmt: skip
