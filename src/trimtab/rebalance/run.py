@@ -27,7 +27,7 @@ def rebalance_snapshot(snap: Snapshot, settings: Settings, method: str) -> Propo
         decision = METHODS[method](snap, settings)
         return with_value(snap, finalize(snap, decision, method, settings), settings)
     except Exception as exc:
-        return failed_proposal(snap, method, f"{type(exc).__name__}: {exc}")
+        return failed_proposal(snap, method, crash_reason(exc))
 
 
 def rebalance_book(
@@ -50,6 +50,14 @@ def rebalance_book(
         if progress is not None:
             progress(1)
     return with_year_to_date(out, ledger, day)
+
+
+def crash_reason(exc: Exception) -> str:
+    """The reason shown when a method fails unexpectedly: what happened and what to do."""
+    return (
+        f"internal error, the household was not rebalanced ({type(exc).__name__}: {exc}); "
+        "please report it"
+    )
 
 
 def failed_proposal(snap: Snapshot, method: str, reason: str) -> Proposal:
