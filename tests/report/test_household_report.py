@@ -68,3 +68,12 @@ def test_report_command_writes_the_page(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").count('<figure class="chart"') == 3
     bad = CliRunner().invoke(app, ["report", str(SMALL), "--household", "NOPE"])
     assert bad.exit_code == 2 and "unknown household" in bad.output
+
+
+def test_a_pdf_path_prints_the_page(proposals, tmp_path: Path) -> None:
+    from trimtab.report.pdf import write_report
+
+    p = next(x for x in proposals if x.household_id == "H2")
+    pdf = write_report(tmp_path / "h2.pdf", household_page(p))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "h2.html").exists()
