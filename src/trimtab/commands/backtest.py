@@ -24,9 +24,12 @@ def backtest(
         str, typer.Option(help="sp500 (20 US stocks 1990-2022, from skfolio) or synthetic")
     ] = "sp500",
     book: Annotated[
-        Path | None, typer.Option(help="Replay a household of this book on simulated prices")
+        Path | None,
+        typer.Option(help="Replay a household of this book on simulated prices (default: none)"),
     ] = None,
-    household: Annotated[str | None, typer.Option(help="--book: household id")] = None,
+    household: Annotated[
+        str | None, typer.Option(help="--book: household id (default: the book's first)")
+    ] = None,
     strategies: Annotated[
         str, typer.Option(help="Comma-separated: engine, baseline, bands, hold")
     ] = "engine,baseline,bands,hold",
@@ -34,8 +37,12 @@ def backtest(
         str, typer.Option(help="Engine cadence: daily (screened), weekly, monthly, quarterly")
     ] = "daily",
     band: Annotated[float, typer.Option(help="Bands strategy: weight tolerance (fraction)")] = 0.05,
-    start: Annotated[str | None, typer.Option(help="First day YYYY-MM-DD")] = None,
-    end: Annotated[str | None, typer.Option(help="Last day YYYY-MM-DD")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="First day YYYY-MM-DD (default: the data's first)")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(help="Last day YYYY-MM-DD (default: the data's last)")
+    ] = None,
     names: Annotated[int, typer.Option(min=2, help="Synthetic: number of stocks")] = 100,
     years: Annotated[float, typer.Option(min=0.1, help="Synthetic: years of prices")] = 10.0,
     seed: Annotated[int, typer.Option(help="Synthetic: random seed")] = 42,
@@ -47,8 +54,12 @@ def backtest(
         str, typer.Option(help="Pay taxes from the 'account' (default) or from 'outside'")
     ] = "account",
     workers: Annotated[int, typer.Option(min=1, help="Processes running strategies")] = 2,
-    csv: Annotated[Path | None, typer.Option(help="Write the metrics table as CSV here")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write an HTML report here")] = None,
+    csv: Annotated[
+        Path | None, typer.Option(help="Write the metrics table as CSV here (default: none)")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write an HTML (or .pdf) report here (default: none)")
+    ] = None,
 ) -> None:
     """Backtest trimtab's engine against snap-to-target, bands and buy-and-hold."""
     import dataclasses

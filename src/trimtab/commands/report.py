@@ -27,7 +27,9 @@ def report(
         "report.html"
     ),
     method: Annotated[str, typer.Option(help="optimize or baseline")] = "optimize",
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: the book's as_of)")
+    ] = None,
     frontier: Annotated[bool, typer.Option(help="Add the tax/tracking frontier")] = True,
 ) -> None:
     """Rebalance one household and write its report: allocation, drift, gains, value, frontier."""
