@@ -40,20 +40,16 @@ def ensure_venv() -> None:
     STAMP.write_text(digest)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
 def ensure_chromium() -> None:
-    """Install Debian's headless Chromium when /usr/bin/chromium is missing: the report tests
-    render pages with it (and `trimtab backtest --report x.pdf` prints with it)."""
-    if Path("/usr/bin/chromium").exists() or os.name == "nt":
-        return
-    apt = "/usr/bin/apt-get"
-    if not Path(apt).exists():
-        print("warning: no /usr/bin/chromium and no apt-get: install Chromium yourself", flush=True)
+    """Debian's chromium for the browser tests (playwright drives it; its own download needs
+    the network). Installed with apt-get when missing, where apt-get exists."""
+    if CHROMIUM.exists() or os.name == "nt" or not Path("/usr/bin/apt-get").exists():
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for step in (["update"], ["install", "-y", "--no-install-recommends", "chromium"]):
-        print("+", " ".join([*sudo, apt, *step]), flush=True)
-        subprocess.run([*sudo, apt, *step], check=True, env=env)
+    _run(*sudo, "apt-get", "install", "-y", "chromium")
 
 
 def demo(extra: list[str]) -> None:
