@@ -24,9 +24,9 @@ def stored(db_url: str, day_book: Book) -> Iterator[Callable[..., Engine]]:
     """Make an engine on a fresh database holding `day_book` (settings may be changed)."""
     engines: list[Engine] = []
 
-    def make(**changes: dict[str, object]) -> Engine:
+    def make(book: Book | None = None, **changes: dict[str, object]) -> Engine:
         """Settings changes by section; the baseline comparison is off unless asked for."""
-        book = day_book
+        book = book or day_book
         changes = {"workflow": {"compare_baseline": False}} | changes
         for section, values in changes.items():
             current = getattr(book.settings, section)

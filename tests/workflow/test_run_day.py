@@ -3,15 +3,18 @@ decisions, release, audit and reproduction."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from trimtab.book import Book, load_book, write_book
 from trimtab.store import workflow_tables as w
 from trimtab.workflow.audit import audit
 from trimtab.workflow.orders import release_orders, stored_release
@@ -205,3 +208,23 @@ def test_the_audit_log_refuses_updates_and_deletes(stored: Stored) -> None:
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(stmt)
     assert {e.actor for e in audit(engine)} != {"mallory"}
+
+
+def test_advisors_come_from_the_book_and_the_queue_filters_and_sorts_on_them(
+    stored: Stored, day_book: Book, tmp_path: Path
+) -> None:
+    names = ["Ortiz", "Becker"]
+    households = tuple(
+        dataclasses.replace(h, advisor=names[i % 2]) for i, h in enumerate(day_book.households)
+    )
+    write_book(dataclasses.replace(day_book, households=households), tmp_path / "book")
+    header = (tmp_path / "book" / "households.csv").read_text().splitlines()[0]
+    assert header.endswith(",advisor")
+    book = load_book(tmp_path / "book")
+    assert [h.advisor for h in book.households] == [h.advisor for h in households]
+    engine = stored(book)
+    run_day(engine)
+    ortiz = list_proposals(engine, ProposalFilter(advisor="Ortiz"))
+    assert {r.household_id for r in ortiz} == {h.household_id for h in households[::2]}
+    ordered = [r.advisor for r in list_proposals(engine, sort="advisor")]
+    assert ordered == sorted(ordered) and set(ordered) == set(names)

@@ -146,6 +146,7 @@ HOUSEHOLDS = FileSpec(
         Column("filing_status", enum(FilingStatus), default=FilingStatus.MARRIED_JOINT),
         Column("gain_harvest", non_negative, default=ZERO),
         Column("drift_tolerance", fraction),
+        Column("advisor", text),
     ),
 )
 ACCOUNTS = FileSpec(
