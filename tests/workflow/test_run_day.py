@@ -53,6 +53,8 @@ def test_a_run_proposes_once_per_household_and_a_rerun_changes_nothing(stored: S
     starts = audit(engine, action="run_start")
     assert [e.subject for e in starts] == [f"run:{first.run_id}", f"run:{again.run_id}"]
     assert len(audit(engine, action="propose")) == HOUSEHOLDS
+    (imported,) = audit(engine, action="import")  # logged once, by the first run
+    assert imported.detail["rows"]["households"] == HOUSEHOLDS
     with engine.connect() as conn:
         stored_summary = conn.execute(
             sa.select(w.runs.c.summary).where(w.runs.c.run_id == again.run_id)
@@ -176,6 +178,19 @@ def test_a_rerun_keeps_approved_proposals_and_reproposes_changed_households(
     assert len(set(after.values()) & set(first.values())) == 1
     supersede = [e.detail["supersedes"] for e in audit(engine, action="propose")][HOUSEHOLDS:]
     assert sorted(supersede) == sorted(p for p in first.values() if p != keep)
+
+
+def test_a_settings_change_between_runs_is_logged(stored: Stored) -> None:
+    engine = stored()
+    run_day(engine)
+    with engine.begin() as conn:
+        book = w.metadata.tables["book"]
+        text = conn.execute(sa.select(book.c.settings_toml)).scalar_one()
+        conn.execute(book.update().values(settings_toml=text + "\n[screen]\ndrift = 0.05\n"))
+    run_day(engine)
+    (event,) = audit(engine, action="settings")
+    assert "drift = 0.05" in event.detail["after"]
+    assert "drift = 0.05" not in event.detail["before"]
 
 
 def test_auto_approve_approves_only_clean_proposals(stored: Stored) -> None:

@@ -26,6 +26,7 @@ from trimtab.store import tables as t
 from trimtab.store import workflow_tables as w
 from trimtab.workflow import audit
 from trimtab.workflow.feed_read import FEED_FILES, Feed, read_feed
+from trimtab.workflow.prepare import log_import
 from trimtab.workflow.reconcile import PositionBreak, reconcile
 
 
@@ -54,6 +55,7 @@ def apply_feed(
     counts = {name: len(rows) for name, rows in feed.rows.items()}
     who = actor or audit.default_actor()
     with engine.begin() as conn:
+        log_import(conn, who)
         _write(conn, feed)
         feed_id = conn.execute(
             w.feeds.insert().returning(w.feeds.c.feed_id),
