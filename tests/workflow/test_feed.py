@@ -150,7 +150,7 @@ def test_a_model_change_reaches_every_account_on_the_model(
 def test_reconciliation_breaks_are_listed_by_size_flagged_and_never_fixed(
     stored: Stored, day_book: Book, tmp_path: Path
 ) -> None:
-    engine = stored()
+    engine = stored(quiet=True)
     account = next(a for a in day_book.accounts if day_book.lots_by_account.get(a.account_id))
     lots_before = export_book(engine).lots
     symbol = day_book.lots_by_account[account.account_id][0].symbol

@@ -17,7 +17,7 @@ from trimtab.workflow.task import QUIET, household_text, solve_household
 
 DAY = date(2026, 11, 20)
 OFF = ScreenSettings(drift=None, cash_usd=None, loss_usd=None, restrictions=False,
-                     model_change=False, review_days=None)  # fmt: skip
+                     model_change=False, review_days=None, new_households=False)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,8 @@ def test_each_trigger_fires_on_its_evidence(snaps: list[Snapshot]) -> None:
         "model_change",
     )
     review = on(OFF, review_days=30)
-    assert triggers(snap, Context(), review) == ("review",)  # never solved: due
+    assert triggers(snap, Context(), review) == ()
+    assert triggers(snap, Context(), on(review, new_households=True)) == ("review",)
     assert triggers(snap, Context(last_solved=date(2026, 11, 1)), review) == ()
     assert triggers(snap, Context(last_solved=date(2026, 10, 1)), review) == ("review",)
 

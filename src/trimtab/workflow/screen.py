@@ -55,7 +55,7 @@ def triggers(snap: Snapshot, ctx: Context, settings: ScreenSettings) -> tuple[st
         out.append("restriction")
     if settings.model_change and ctx.changed_models:
         out.append("model_change")
-    if settings.review_days is not None and _review_due(snap.as_of, ctx, settings.review_days):
+    if _review_due(snap.as_of, ctx, settings):
         out.append("review")
     return tuple(out)
 
@@ -118,8 +118,11 @@ def _breaches(snap: Snapshot) -> bool:
     return bool(np.any(held & snap.exclude & snap.managed[:, None]))
 
 
-def _review_due(as_of: date, ctx: Context, days: int) -> bool:
-    return ctx.last_solved is None or (as_of - ctx.last_solved).days >= days
+def _review_due(as_of: date, ctx: Context, settings: ScreenSettings) -> bool:
+    if ctx.last_solved is None:
+        return settings.new_households
+    days = settings.review_days
+    return days is not None and (as_of - ctx.last_solved).days >= days
 
 
 def models_of(snap: Snapshot) -> Iterable[str]:
