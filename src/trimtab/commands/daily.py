@@ -365,7 +365,7 @@ def audit_log(
 def feed(
     folder: Annotated[Path, typer.Argument(help="The day's feed folder (docs/daily-run.md)")],
     db: Db = None,
-    as_of: AsOf = None,
+    as_of: RunAsOf = None,
     actor: Actor = None,
 ) -> None:
     """Apply a day's feed (prices, transactions, cash, requests, models, restrictions) to the

@@ -104,15 +104,17 @@ def read_feed(folder: Path, stored: Book, as_of: date) -> Feed:
         if extra not in known:
             problems.append(Problem(extra, None, None, "unknown file in the feed"))
     rows: dict[str, Rows] = {}
+    parsed = book_read.Tables()  # its `fold` tracks rows dropped, as a book's reader does
     for spec in FEED_FILES:
         if (folder / spec.name).exists():
-            rows[spec.name] = list(book_read._parse_file(folder / spec.name, spec, problems))
+            file = folder / spec.name
+            rows[spec.name] = list(book_read._parse_file(file, spec, problems, parsed.fold))
     if not rows and not problems:
         problems.append(Problem(str(folder), None, None, "the feed has no file"))
     if problems:
         raise BookError(problems, f"the feed at {folder} has {len(problems)} problem(s)")
     feed = _merge(stored, rows, as_of)
-    problems += _check(feed)
+    problems += _check(feed, parsed)
     if problems:
         raise BookError(problems, f"the feed at {folder} has {len(problems)} problem(s)")
     return feed
@@ -204,9 +206,8 @@ def _models(book: Book, rows: Rows) -> tuple[Book, tuple[str, ...]]:
     return dataclasses.replace(book, models=models), changed
 
 
-def _check(feed: Feed) -> list[Problem]:
+def _check(feed: Feed, tables: book_read.Tables) -> list[Problem]:
     book, r = feed.book, feed.rows
-    tables = book_read.Tables()
     for spec in book_read.FILES:
         tables.rows[spec.name] = list(r.get(spec.name, []))
     # stored lots take part in the lot-id checks; they were validated when the book came in
