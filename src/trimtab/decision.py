@@ -19,6 +19,7 @@ class Reason:
     GAIN_BUDGET = "gain_budget"
     SUBSTITUTE = "substitute"
     LOCATION = "asset_location"
+    SWAP_BACK = "swap_back"
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,6 +20,7 @@ from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import trade_reasons
 from trimtab.optimize.problem import ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
+from trimtab.optimize.swapback import mark_swap_back, swapped
 from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.snapshot import Snapshot
 
@@ -30,16 +31,49 @@ ROUNDING_FAILED = (
 
 
 def optimize_accounts(snap: Snapshot, settings: Settings) -> Decision:
-    """Each managed account alone against its model, in order, sharing budget and wash rules."""
+    """Each managed account alone against its model, in order, sharing budget and wash rules.
+
+    Taxable accounts go first, so a loss harvested there keeps later accounts (IRAs included)
+    from buying that wash identity. When that contests something a later account wanted (it
+    targets the identity, or holds it at a loss that an earlier buy blocks), the other branch is
+    solved too: every account keeps its losses in the contested identities and may buy them.
+    The branch with fewer exceptions, then the lower objective in USD summed over the accounts,
+    wins (docs/optimizer.md, "Wash-sale conflicts"): at most twice the solves.
+    """
+    costs = lot_costs(snap, settings)
+    first, carry = _in_order(snap, settings, costs, frozenset())
+    if not carry.contested:
+        return first
+    second, other = _in_order(snap, settings, costs, frozenset(carry.contested))
+    return second if _score(second, other) < _score(first, carry) else first
+
+
+def _in_order(
+    snap: Snapshot, settings: Settings, costs: LotCosts, keep: frozenset[str]
+) -> tuple[Decision, Carry]:
+    """One pass over the accounts; `keep` are identities no account may sell at a loss."""
     n_a, n_s = snap.targets.shape
     values = snap.account_values()
     flows = snap.flows + split_pro_rata(snap.household_flow, values, snap.managed)
-    costs = lot_costs(snap, settings)
-    carry = Carry()
+    carry = Carry(keep=keep)
     decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), flows)
     for a in _order(snap):
+        _contest(snap, int(a), costs, carry)
         _account(snap, int(a), float(flows[a]), settings, costs, carry, decision)
-    return decision
+    return decision, carry
+
+
+def _contest(snap: Snapshot, a: int, costs: LotCosts, carry: Carry) -> None:
+    """Record the identities earlier accounts' trades keep account `a` from trading as it would."""
+    identity = snap.identities
+    wanted = set(identity[snap.targets[a] > 0])
+    mine = np.flatnonzero(snap.lot_account == a)
+    losses = set(identity[snap.lot_security[mine[costs.loss[mine]]]])
+    carry.contested |= (carry.loss_sold & wanted) | (carry.bought & losses)
+
+
+def _score(decision: Decision, carry: Carry) -> tuple[int, float]:
+    return len(decision.exceptions), carry.objective_usd
 
 
 def _order(snap: Snapshot) -> list[int]:
@@ -91,7 +125,9 @@ def _account(
     decision.buys[a] = buys
     decision.objective[a] = sum(terms.values())
     decision.objective_terms[a] = terms
+    carry.objective_usd += decision.objective[a] * data.scale
     decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow))
+    mark_swap_back(snap, decision, lots, swapped(snap, data, lots, costs, settings))
     _carry_forward(snap, lots, sells, buys, costs, carry)
     conflicts = _screen_conflicts(snap, a, lots)
     if conflicts:
