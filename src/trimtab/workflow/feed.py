@@ -24,6 +24,7 @@ from trimtab.store import export_book, has_book
 from trimtab.store import rows as r
 from trimtab.store import tables as t
 from trimtab.store import workflow_tables as w
+from trimtab.store.engine import write_transaction
 from trimtab.workflow import audit
 from trimtab.workflow.feed_read import FEED_FILES, Feed, read_feed
 from trimtab.workflow.prepare import log_import
@@ -54,7 +55,7 @@ def apply_feed(
     breaks = tuple(reconcile(feed.book, feed.positions))
     counts = {name: len(rows) for name, rows in feed.rows.items()}
     who = actor or audit.default_actor()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         log_import(conn, who)
         _write(conn, feed)
         feed_id = conn.execute(
