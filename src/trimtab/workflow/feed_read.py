@@ -37,6 +37,7 @@ from trimtab.book.schema import (
     positive,
     text,
 )
+from trimtab.book.source import read_text
 from trimtab.domain import CashFlow, Model, ModelComponent, Restriction, Transaction
 from trimtab.errors import BookError, DataError, Problem
 from trimtab.names import Side
@@ -106,9 +107,12 @@ def read_feed(folder: Path, stored: Book, as_of: date) -> Feed:
     rows: dict[str, Rows] = {}
     parsed = book_read.Tables()  # its `fold` tracks rows dropped, as a book's reader does
     for spec in FEED_FILES:
-        if (folder / spec.name).exists():
-            file = folder / spec.name
-            rows[spec.name] = list(book_read._parse_file(file, spec, problems, parsed.fold))
+        if not (folder / spec.name).exists():
+            continue
+        body, unreadable = read_text(folder / spec.name, spec.name)  # as safely as a book
+        problems += unreadable
+        if body is not None:
+            rows[spec.name] = list(book_read._parse_file(body, spec, problems, parsed.fold))
     if not rows and not problems:
         problems.append(Problem(str(folder), None, None, "the feed has no file"))
     if problems:
