@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from trimtab.commands import backtest as backtest_command
 from trimtab.commands import daily
+from trimtab.commands import report as report_command
 from trimtab.commands import serve as serve_commands
 from trimtab.errors import DataError, TrimtabError
 from trimtab.names import Method
@@ -32,6 +34,8 @@ db_app = typer.Typer(
     help="The embedded store (SQLite default, or any URL).",
 )
 app.add_typer(db_app, name="db")
+backtest_command.register(app)
+report_command.register(app)
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 

@@ -16,6 +16,7 @@ from trimtab.rebalance.finalize import finalize
 from trimtab.rebalance.methods import DEFAULT_METHOD, METHODS
 from trimtab.rebalance.positions import positions
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal
+from trimtab.rebalance.value import with_value, with_year_to_date
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
 
@@ -26,7 +27,7 @@ def rebalance_snapshot(snap: Snapshot, settings: Settings, method: str) -> Propo
     """One household's proposal; any failure becomes an exception proposal with the reason."""
     try:
         decision = METHODS[method](snap, settings)
-        return finalize(snap, decision, method, settings)
+        return with_value(snap, finalize(snap, decision, method, settings), settings)
     except Exception as exc:  # one household's failure must never stop the batch
         return failed_proposal(snap, method, crash_reason(exc))
 
@@ -50,7 +51,7 @@ def rebalance_book(
         out.append(rebalance_snapshot(snap, settings, method))
         if progress is not None:
             progress(1)
-    return out
+    return with_year_to_date(out, ledger, day)
 
 
 def crash_reason(exc: BaseException) -> str:
