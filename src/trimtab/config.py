@@ -106,6 +106,40 @@ class LocationSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelBands:
+    """A model's own bands (`[bands.models.ID]`, docs/settings.md); None: the book-wide value."""
+
+    drift_tolerance: float | None = None
+    class_band: float | None = None
+    classes: dict[str, float] = field(default_factory=dict)
+    tracking_error: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BandSettings:
+    """Tolerance bands set by the desk: hard limits on where the optimizer may leave an account.
+
+    Fractions of value. The optimizer meets them when the tax limits (gain and tax budgets,
+    no_sell, wash-sale blocks) allow; when they do not, it does the best it can within those
+    limits and flags an exception naming the limit that binds (docs/optimizer.md, "Bands").
+    """
+
+    drift_tolerance: float = 0.10
+    """Largest drift after trading (half the L1 distance to target, cash included) for an account
+    or household that states no `drift_tolerance` of its own."""
+    class_band: float | None = 0.05
+    """Largest distance, either way, of an asset class's weight from its target weight."""
+    classes: dict[str, float] = field(default_factory=dict)
+    """Per asset class band overriding `class_band` (e.g. `us_bond = 0.03`)."""
+    tracking_error: float | None = None
+    """Largest ex-ante annual tracking error against the target (None: no cap)."""
+    rounding_margin: float = 0.002
+    """The solve aims this far inside each band so that rounding to shares stays within it."""
+    models: dict[str, ModelBands] = field(default_factory=dict)
+    """Overrides per model id (`[bands.models.GROWTH_60]`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All book settings. `as_of` None means: the date given on the command line, else today."""
 
@@ -114,6 +148,7 @@ class Settings:
     costs: CostSettings = field(default_factory=CostSettings)
     optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
     location: LocationSettings = field(default_factory=LocationSettings)
+    bands: BandSettings = field(default_factory=BandSettings)
 
 
 def parse_settings(data: dict[str, Any], file: str = FILE) -> tuple[Settings, list[Problem]]:
@@ -141,7 +176,8 @@ def settings_to_dict(settings: Any, defaults: Any = None, *, full: bool = False)
     for f in dataclasses.fields(settings):
         value, default = getattr(settings, f.name), getattr(defaults, f.name)
         if full and not dataclasses.is_dataclass(value):
-            out[f.name] = value
+            if value is not None and value != {}:
+                out[f.name] = value
             continue
         if dataclasses.is_dataclass(value):
             sub = settings_to_dict(value, default)
@@ -150,7 +186,10 @@ def settings_to_dict(settings: Any, defaults: Any = None, *, full: bool = False)
         elif isinstance(value, dict):
             if value:
                 out[f.name] = {
-                    k: settings_to_dict(v, type(v)(), full=True) for k, v in value.items()
+                    k: settings_to_dict(v, type(v)(), full=True)
+                    if dataclasses.is_dataclass(v)
+                    else v
+                    for k, v in value.items()
                 }
         elif value != default and value is not None:
             out[f.name] = value
@@ -211,15 +250,28 @@ def _build(cls: type, data: Any, prefix: str, file: str, problems: list[Problem]
             if not isinstance(value, dict):
                 problems.append(Problem(file, None, where, "expected a table"))
                 continue
-            kwargs[key] = {
-                k: _build(item, v, f"{where}.{k}.", file, problems) for k, v in value.items()
-            }
+            kwargs[key] = _build_map(item, value, where, file, problems)
             continue
         try:
             kwargs[key] = _coerce(value, hint)
         except (TypeError, ValueError) as exc:
             problems.append(Problem(file, None, where, str(exc)))
     return cls(**kwargs)
+
+
+def _build_map(
+    item: Any, value: dict[str, Any], where: str, file: str, problems: list[Problem]
+) -> dict[str, Any]:
+    """A table of sub-tables (dataclass items) or of scalars (`[bands.classes]`)."""
+    if dataclasses.is_dataclass(item):
+        return {k: _build(item, v, f"{where}.{k}.", file, problems) for k, v in value.items()}
+    out = {}
+    for k, v in value.items():
+        try:
+            out[k] = _coerce(v, item)
+        except (TypeError, ValueError) as exc:
+            problems.append(Problem(file, None, f"{where}.{k}", str(exc)))
+    return out
 
 
 def _coerce(value: Any, hint: Any) -> Any:

@@ -7,10 +7,11 @@ import numpy as np
 from trimtab.config import Settings
 from trimtab.errors import OptimizationError
 from trimtab.household.problem import household_problem
+from trimtab.optimize.bands import band_breaches, band_messages
 from trimtab.optimize.build import LotCosts, lot_costs
 from trimtab.optimize.engine import not_worth_it, optimize_accounts
 from trimtab.optimize.explain import trade_reasons
-from trimtab.optimize.problem import ProblemData, Solution, objective_terms
+from trimtab.optimize.problem import BAND_PENALTY, ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.rebalance.decision import Decision
@@ -48,7 +49,11 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
     terms = objective_terms(data, sells_f, buys_f, placed_f)
     if not_worth_it(data, terms, settings, placed_f):
         sells, buys = np.zeros_like(sells), np.zeros_like(buys)
-        terms = objective_terms(data, sells * 0, buys_f * 0, placed_f)
+        sells_f, buys_f = sells_f * 0, buys_f * 0
+        terms = objective_terms(data, sells_f, buys_f, placed_f)
+    missed = band_breaches(data, sells_f, buys_f, placed_f)
+    for i, reasons in band_messages(data, missed, solution.terms["bands"] / BAND_PENALTY).items():
+        decision.exceptions[int(managed[i])] = reasons
     decision.lot_sells[lots] = sells
     decision.buys[managed] = buys
     decision.flows[managed] = np.round(data.flow * data.scale, 2)  # a request split by value

@@ -17,7 +17,16 @@ import numpy as np
 from trimtab.config import Settings
 from trimtab.household.location import drag_matrix
 from trimtab.names import AccountKind
-from trimtab.optimize.build import Carry, LotCosts, buy_list, lot_bounds, sleeves, tax_cap
+from trimtab.optimize.build import (
+    Carry,
+    LotCosts,
+    account_limits,
+    buy_list,
+    group_limits,
+    lot_bounds,
+    sleeves,
+    tax_cap,
+)
 from trimtab.optimize.problem import Group, ProblemData
 from trimtab.rebalance.baseline import split_pro_rata
 from trimtab.rebalance.targets import screened_target
@@ -66,7 +75,7 @@ def household_problem(
         post = values.sum(1) + snap.cash + snap.flows  # is split by value, as accounts do
         flows += split_pro_rata(placed, post, snap.managed)
         placed = 0.0
-    groups = _groups(snap, managed, members, away, values, scale, flows, placed)
+    groups = _groups(snap, settings, managed, members, away, values, scale, flows, placed)
     drag = drag_matrix(
         [snap.accounts[a] for a in managed], snap.securities, snap.household, settings.location
     )
@@ -97,6 +106,7 @@ def household_problem(
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
         account_ids=tuple(snap.accounts[a].account_id for a in managed),
+        lot_no_sell=snap.no_sell[snap.lot_account[lots], snap.lot_security[lots]],
         **_placement(snap, settings, managed, members, values, scale, flows, placed),
     )
     return data, managed, lots
@@ -104,6 +114,7 @@ def household_problem(
 
 def _groups(
     snap: Snapshot,
+    settings: Settings,
     managed: np.ndarray,
     members: np.ndarray,
     away: np.ndarray,
@@ -134,14 +145,19 @@ def _groups(
             )
         fixed = values[away].sum(0) / scale
         fixed_cash = float(snap.cash[away].sum()) / scale
-        groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash))
+        own_tolerance = getattr(snap.household, "drift_tolerance", None)
+        limits = group_limits(snap, settings, snap.household.model_id, own_tolerance)
+        groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash, limits))
     for i in own:
         a = managed[i]
         target, tcash = screened_target(
             snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
         )
         zero = np.zeros(len(snap.securities))
-        groups.append(Group(np.array([i]), target, tcash, float(post[a]) / scale, zero, 0.0))
+        limits = account_limits(snap, int(a), settings)
+        groups.append(
+            Group(np.array([i]), target, tcash, float(post[a]) / scale, zero, 0.0, limits)
+        )
     return tuple(groups)
 
 

@@ -15,6 +15,7 @@ from trimtab.optimize.problem import Group, ProblemData
 from trimtab.rebalance.targets import screened_target
 from trimtab.snapshot import Snapshot
 from trimtab.tax.costs import LotArrays, sale_tax
+from trimtab.tolerance import Limits, limits_for
 
 
 @dataclass
@@ -98,6 +99,7 @@ def account_problem(
         snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
     )
     n_s = len(snap.securities)
+    limits = account_limits(snap, a, settings)
     data = ProblemData(
         scale=scale,
         holdings=(held / scale)[None, :],
@@ -115,7 +117,7 @@ def account_problem(
         lot_tax=costs.tax[lots],
         lot_gain=costs.gain[lots],
         lot_tax_rate=costs.rate[lots],
-        groups=(Group(np.array([0]), target, target_cash, 1.0, np.zeros(n_s), 0.0),),
+        groups=(Group(np.array([0]), target, target_cash, 1.0, np.zeros(n_s), 0.0, limits),),
         cov=snap.cov,
         risk_aversion=opt.risk_aversion,
         drift_penalty=opt.drift_penalty,
@@ -125,8 +127,25 @@ def account_problem(
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
         account_ids=(snap.accounts[a].account_id,),
+        lot_no_sell=snap.no_sell[a, sec],
     )
     return data, lots
+
+
+def account_limits(snap: Snapshot, a: int, settings: Settings) -> Limits:
+    """Account `a`'s bands against its model (its own, else its household's), aimed inside by
+    the rounding margin."""
+    account = snap.accounts[a]
+    model = account.model_id or snap.household.model_id
+    own = getattr(account, "drift_tolerance", None)
+    return group_limits(snap, settings, model, own)
+
+
+def group_limits(snap: Snapshot, settings: Settings, model_id: str | None, own: object) -> Limits:
+    """Bands of a group following `model_id`, with its own `drift_tolerance` (None: settings)."""
+    classes = [s.asset_class for s in snap.securities]
+    limits = limits_for(settings.bands, model_id, classes, own)  # type: ignore[arg-type]
+    return limits.tightened(settings.bands.rounding_margin)
 
 
 def sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:

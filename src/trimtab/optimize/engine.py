@@ -12,10 +12,11 @@ import numpy as np
 from trimtab.config import Settings
 from trimtab.errors import InfeasibleError, OptimizationError
 from trimtab.names import AccountKind
+from trimtab.optimize.bands import band_breaches, band_messages
 from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
 from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import trade_reasons
-from trimtab.optimize.problem import ProblemData, objective_terms
+from trimtab.optimize.problem import BAND_PENALTY, ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.rebalance.baseline import split_pro_rata
@@ -90,16 +91,19 @@ def _account(
     terms = objective_terms(data, sells_f, buys_f)
     if not_worth_it(data, terms, settings):
         sells, buys = np.zeros_like(sells), np.zeros_like(buys)
-        terms = objective_terms(data, np.zeros_like(sells_f), np.zeros_like(buys_f))
+        sells_f, buys_f = np.zeros_like(sells_f), np.zeros_like(buys_f)
+        terms = objective_terms(data, sells_f, buys_f)
     decision.lot_sells[lots] = sells
     decision.buys[a] = buys
     decision.objective[a] = sum(terms.values())
     decision.objective_terms[a] = terms
     decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow))
     _carry_forward(snap, lots, sells, buys, costs, carry)
+    missed = band_breaches(data, sells_f, buys_f)
+    bands = band_messages(data, missed, solution.terms["bands"] / BAND_PENALTY).get(0, ())
     conflicts = _screen_conflicts(snap, a, lots)
-    if conflicts:
-        decision.exceptions[a] = conflicts
+    if conflicts or bands:
+        decision.exceptions[a] = bands + conflicts
 
 
 def _builder(
