@@ -54,10 +54,14 @@ class OptimizerSettings:
     loss_deferral: float = 0.5
     """d: a harvested loss is worth (rate - d * lt_rate) per USD, since it lowers the basis and
     so defers tax rather than erasing it; d is the present value of that future tax."""
-    wait_days: int = 31
-    """A short-term gain lot that turns long-term within this many days is discouraged."""
+    wait_days: int = 366
+    """A short-term gain lot that turns long-term within this many days (default: any) carries
+    the value of waiting to sell it (docs/optimizer.md, "The value of waiting")."""
     wait_penalty: float = 1.0
-    """Extra cost of such a lot, in multiples of the tax saved by waiting ((st - lt) * gain)."""
+    """That value in multiples of the tax waiting saves ((st - lt) x gain, less the carry)."""
+    wait_carry_cost: float = 0.02
+    """Cost of keeping a USD off model for a year while a lot waits to turn long-term (USD per
+    USD per year): the discount on the tax waiting saves."""
     dust_usd: float = 5.0
     """Trades worth less than this (USD) are dropped, whatever the account's min_trade."""
     min_improvement: float = 0.0005

@@ -45,8 +45,8 @@ class LotCosts:
 def lot_costs(snap: Snapshot, settings: Settings) -> LotCosts:
     """Tax cost per USD of each lot sold (documented in docs/optimizer.md, "Taxes").
 
-    A gain costs its rate; a loss is worth (rate - d * lt_rate); a short-term gain about to turn
-    long-term pays `wait_penalty` times the tax that waiting would save. Non-taxable: 0.
+    A gain costs its rate; a loss is worth (rate - d * lt_rate); a short-term gain lot also pays
+    the value of waiting (`waiting_value`). Non-taxable: 0.
     """
     opt, hh = settings.optimizer, snap.household
     niit = settings.tax.niit_rate if settings.tax.niit else 0.0
@@ -60,9 +60,35 @@ def lot_costs(snap: Snapshot, settings: Settings) -> LotCosts:
     taxable = taxable[snap.lot_account] if len(snap.lots) else np.zeros(0, dtype=bool)
     rate = np.where(taxable, np.where(taxes.is_long, lt, st), 0.0)
     tax = np.where(gain >= 0, gain * rate, gain * np.maximum(rate - opt.loss_deferral * lt, 0.0))
-    waiting = (~taxes.is_long) & (taxes.days_to_long_term <= opt.wait_days) & (gain > 0)
-    tax = tax + np.where(waiting & taxable, opt.wait_penalty * gain * (st - lt), 0.0)
+    wait = waiting_value(gain, taxes.is_long, taxes.days_to_long_term, st - lt, settings)
+    tax = tax + np.where(taxable, wait, 0.0)
     return LotCosts(tax, np.where(taxable, gain, 0.0), rate, (gain < 0) & taxable)
+
+
+DAYS_PER_YEAR = 365.0
+
+
+def waiting_value(
+    gain: np.ndarray,
+    is_long: np.ndarray,
+    days_to_long: np.ndarray,
+    rate_gap: float,
+    settings: Settings,
+) -> np.ndarray:
+    """What waiting to sell a short-term gain lot until it turns long-term is worth, per USD
+    sold now (docs/optimizer.md, "The value of waiting").
+
+    Waiting saves (st - lt) x gain per USD, but keeps the position off model meanwhile: each USD
+    carried costs `wait_carry_cost` a year, so the value is max(0, (st - lt) x gain -
+    wait_carry_cost x years left), times `wait_penalty`, for lots at most `wait_days` from
+    long-term. A large gain months from long-term keeps most of its value; a small gain or a
+    long wait keeps none, and drift, bands or a restriction decide.
+    """
+    opt = settings.optimizer
+    years = days_to_long / DAYS_PER_YEAR
+    value = np.maximum(gain * rate_gap - opt.wait_carry_cost * years, 0.0)
+    counts = (~is_long) & (gain > 0) & (days_to_long <= opt.wait_days)
+    return np.where(counts, opt.wait_penalty * value, 0.0)
 
 
 def account_problem(
