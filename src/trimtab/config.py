@@ -144,6 +144,15 @@ class BandSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelChangeSettings:
+    """How a book says that models changed (docs/settings.md, `[model_change]`)."""
+
+    models: tuple[str, ...] = ()
+    """Model ids whose weights changed since their accounts' last proposal: trades that move an
+    account following one of them toward its target say `model_change` instead of `drift`."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All book settings. `as_of` None means: the date given on the command line, else today."""
 
@@ -153,6 +162,7 @@ class Settings:
     optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
     location: LocationSettings = field(default_factory=LocationSettings)
     bands: BandSettings = field(default_factory=BandSettings)
+    model_change: ModelChangeSettings = field(default_factory=ModelChangeSettings)
 
 
 def parse_settings(data: dict[str, Any], file: str = FILE) -> tuple[Settings, list[Problem]]:

@@ -304,7 +304,5 @@ def check_no_crash(proposal: Proposal) -> None:
 
 
 def realized_net(proposal: Proposal) -> Decimal:
-    """Net realized gain (USD) of the proposal's taxable sells."""
-    return sum(
-        (t.realized_gain for t in proposal.trades if t.realized_gain is not None), Decimal(0)
-    )
+    """Net realized gain (USD) of the proposal's sells in taxable accounts (those that tax)."""
+    return sum((r.realized_st + r.realized_lt for r in proposal.accounts), Decimal(0))

@@ -10,7 +10,7 @@ from trimtab.household.problem import household_problem
 from trimtab.optimize.bands import band_breaches, band_messages
 from trimtab.optimize.build import LotCosts, lot_costs
 from trimtab.optimize.engine import not_worth_it, optimize_accounts
-from trimtab.optimize.explain import trade_reasons
+from trimtab.optimize.explain import context, trade_reasons
 from trimtab.optimize.problem import BAND_PENALTY, ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import Build, solve_wash_safe
@@ -64,9 +64,10 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
         decision.objective[a] = sum(terms.values())
         decision.objective_terms[a] = terms
         mine = lots[data.lot_account == i]
+        why = context(snap, a, data, sells_f, settings)
         decision.reasons.update(
             trade_reasons(
-                snap, a, mine, decision.lot_sells[mine], buys[i], costs, decision.flows[a]
+                snap, a, mine, decision.lot_sells[mine], buys[i], costs, decision.flows[a], why
             )
         )
     _mark_location(snap, decision, managed)

@@ -15,7 +15,7 @@ from trimtab.names import AccountKind
 from trimtab.optimize.bands import band_breaches, band_messages
 from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
 from trimtab.optimize.diagnose import binding_constraints
-from trimtab.optimize.explain import trade_reasons
+from trimtab.optimize.explain import context, trade_reasons
 from trimtab.optimize.problem import BAND_PENALTY, ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import Build, solve_wash_safe
@@ -97,7 +97,8 @@ def _account(
     decision.buys[a] = buys
     decision.objective[a] = sum(terms.values())
     decision.objective_terms[a] = terms
-    decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow))
+    why = context(snap, a, data, sells_f, settings)
+    decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow, why))
     _carry_forward(snap, lots, sells, buys, costs, carry)
     missed = band_breaches(data, sells_f, buys_f)
     bands = band_messages(data, missed, solution.terms["bands"] / BAND_PENALTY).get(0, ())

@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from trimtab.config import Settings
 from trimtab.optimize.build import LotCosts
+from trimtab.optimize.problem import ProblemData
 from trimtab.rebalance.proposal import Reason
 from trimtab.snapshot import Snapshot
+
+BUDGET_SLACK = 1e-6
+"""A cap this close (fraction of the problem's value) to what the trades use is binding."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a trade's reason depends on beyond the trade: whether the account's model changed
+    (`[model_change]`), whether the gain or tax budget held sales back (binding), and whether
+    the budget, already exceeded this year, forced losses to be realized (a negative cap)."""
+
+    model_changed: bool = False
+    budget_limits: bool = False
+    budget_forces: bool = False
+
+
+def context(
+    snap: Snapshot, a: int, data: ProblemData, sells: np.ndarray, settings: Settings
+) -> Context:
+    """The context of account `a`'s trades in problem `data` at `sells` (fractions of scale)."""
+    account = snap.accounts[a]
+    model = account.model_id or snap.household.model_id
+    limits = forces = False
+    for unit, cap in (
+        (data.lot_gain, data.gain_cap),
+        (data.lot_gain * data.lot_tax_rate, data.tax_cap),
+    ):
+        if cap is None:
+            continue
+        limits |= float(unit @ sells) >= cap - BUDGET_SLACK
+        forces |= cap < 0
+    return Context(model in settings.model_change.models, limits, forces)
 
 
 def trade_reasons(
@@ -17,35 +53,45 @@ def trade_reasons(
     buys: np.ndarray,
     costs: LotCosts,
     flow: float,
+    why: Context | None = None,
 ) -> dict[tuple[int, int], str]:
     """Reasons keyed by (account, security); several are joined with `;`.
 
     screen: an excluded holding sold; loss_harvest: a loss lot sold; cash_raise: a sale when cash
     is requested; invest_cash: a buy with a deposit; substitute: a buy outside the model, in
-    place of a model security (harvested or wash-blocked); drift: anything else. Household mode
-    adds asset_location to trades that move a security between the household's accounts.
+    place of a model security (harvested or wash-blocked); model_change: what would be drift in
+    an account whose model changed; drift: anything else. gain_budget is added to gain sales
+    when the budget held them back, and to loss sales when an exceeded budget forced them.
+    Household mode adds asset_location to trades that move a security between the household's
+    accounts.
     """
+    why = why or Context()
+    drift = Reason.MODEL_CHANGE if why.model_changed else Reason.DRIFT
     out: dict[tuple[int, int], list[str]] = {}
     sold_sec = snap.lot_security[lots]
     for i in np.flatnonzero(sells > 0):
         s = int(sold_sec[i])
-        why = out.setdefault((a, s), [])
+        reasons = out.setdefault((a, s), [])
+        loss = bool(costs.loss[lots[i]])
         if snap.exclude[a, s]:
-            _add(why, Reason.SCREEN)
-        elif costs.loss[lots[i]]:
-            _add(why, Reason.LOSS_HARVEST)
+            _add(reasons, Reason.SCREEN)
+        elif loss:
+            _add(reasons, Reason.LOSS_HARVEST)
         elif flow < 0:
-            _add(why, Reason.CASH_RAISE)
+            _add(reasons, Reason.CASH_RAISE)
         else:
-            _add(why, Reason.DRIFT)
+            _add(reasons, drift)
+        gain = costs.gain[lots[i]] > 0
+        if (why.budget_limits and gain) or (why.budget_forces and loss):
+            _add(reasons, Reason.GAIN_BUDGET)
     for s in np.flatnonzero(buys > 0):
-        why = out.setdefault((a, int(s)), [])
+        reasons = out.setdefault((a, int(s)), [])
         if snap.targets[a, s] <= 0:
-            _add(why, Reason.SUBSTITUTE)
+            _add(reasons, Reason.SUBSTITUTE)
         elif flow > 0:
-            _add(why, Reason.DEPOSIT)
+            _add(reasons, Reason.DEPOSIT)
         else:
-            _add(why, Reason.DRIFT)
+            _add(reasons, drift)
     return {k: ";".join(v) for k, v in out.items()}
 
 
