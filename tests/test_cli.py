@@ -31,7 +31,7 @@ HOUSEHOLDS = (
     "household_id", "value", "drift_before", "drift_after", "location_score_before",
     "location_score_after", "est_tax",
 )  # fmt: skip
-ORDERS = ("symbol", "side", "quantity", "accounts")
+ORDERS = ("symbol", "side", "quantity", "price", "accounts")
 REALIZED = (
     "account_id", "symbol", "quantity", "acquired", "sold", "proceeds", "cost_basis",
     "wash_sale_disallowed", "gain", "term",
@@ -41,7 +41,10 @@ TAX_SUMMARY = (
     "household_id", "year", "st_gain", "lt_gain", "net_gain", "deductible_loss",
     "carryforward_st", "carryforward_lt", "est_tax",
 )  # fmt: skip
-REBALANCE_FILES = {"trades.csv", "accounts_summary.csv", "households_summary.csv", "orders.csv"}
+REBALANCE_FILES = {
+    "trades.csv", "accounts_summary.csv", "households_summary.csv", "orders.csv",
+    "allocations.csv", "positions.csv", "household_positions.csv",
+}  # fmt: skip
 
 
 def run(*args: str | Path) -> Result:

@@ -11,7 +11,10 @@ from trimtab.book import load_book
 from trimtab.cli import app
 from trimtab.store import export_book, has_book, make_engine
 
-OUTPUTS = {"trades.csv", "accounts_summary.csv", "households_summary.csv", "orders.csv"}
+OUTPUTS = {
+    "trades.csv", "accounts_summary.csv", "households_summary.csv", "orders.csv",
+    "allocations.csv", "positions.csv", "household_positions.csv",
+}  # fmt: skip
 
 
 def demo(out: Path, url: str, *extra: str) -> Result:

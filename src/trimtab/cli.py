@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from trimtab.commands import daily
 from trimtab.errors import DataError, TrimtabError
 
 app = typer.Typer(
@@ -290,6 +291,9 @@ def _summary(proposals: list[Any], counts: dict[str, int], out_dir: Path) -> Non
 
     out.print(summarize(proposals))
     out.print(f"wrote {', '.join(f'{k} ({v})' for k, v in counts.items())} to {out_dir}")
+
+
+daily.register(app)
 
 
 def main() -> None:

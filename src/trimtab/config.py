@@ -110,6 +110,67 @@ class LocationSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ScreenSettings:
+    """Which households the daily run solves (docs/daily-run.md); the others stay quiet.
+
+    A household is solved when any trigger fires; a threshold of None turns its trigger off.
+    """
+
+    enabled: bool = True
+    """False solves every household every day."""
+    drift: float | None = 0.03
+    """An account's drift (fraction of value) above this."""
+    cash_usd: float | None = 1000.0
+    """Cash above reserve plus the model's cash weight (or below the reserve) by more than this
+    (USD), or any pending cash request."""
+    loss_usd: float | None = 1000.0
+    """A taxable lot whose unrealized loss exceeds this (USD)."""
+    restrictions: bool = True
+    """A holding that breaks a restriction (an excluded security is held)."""
+    model_change: bool = True
+    """A model the household follows changed since its last solved proposal."""
+    review_days: int | None = 30
+    """Days since the household's last solved proposal (never solved counts as due)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionSettings:
+    """Thresholds of the named exception rules (docs/daily-run.md); None turns a rule off."""
+
+    turnover: float | None = 0.25
+    """Turnover (fraction of value) above this in an account worth at least `large_account_usd`."""
+    large_account_usd: float = 1_000_000.0
+    gain_budget: bool = True
+    """Proposed net realized gains that take the household over its gain or tax budget."""
+    drift_after: float | None = 0.05
+    """Drift after trading above this (fraction of value)."""
+    stale_price_days: int | None = 5
+    """A held or traded security whose last price is older than this many days."""
+    cash_reserve: bool = True
+    """Cash after trading below the account's reserve."""
+    reconciliation: bool = True
+    """A reconciliation break on one of the household's accounts."""
+    wash_sale: bool = True
+    """A trade that would create a wash sale (buy within 30 days of a loss sale, or the reverse)."""
+    large_trade_usd: float | None = 250_000.0
+    """One trade worth more than this (USD)."""
+    large_trade_share: float | None = 0.5
+    """One trade worth more than this fraction of its account's value."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowSettings:
+    """The daily run's policies (docs/daily-run.md)."""
+
+    auto_approve: bool = False
+    """Approve, as actor `auto-approve`, every proposal that trades and has no exception."""
+    compare_baseline: bool = True
+    """Also run the baseline method on solved households, to report tax saved against it."""
+    chunk_size: int = 50
+    """Households per task sent to a worker."""
+
+
+@dataclass(frozen=True, slots=True)
 class ModelBands:
     """A model's own bands (`[bands.models.ID]`, docs/settings.md); None: the book-wide value."""
 
@@ -163,6 +224,9 @@ class Settings:
     location: LocationSettings = field(default_factory=LocationSettings)
     bands: BandSettings = field(default_factory=BandSettings)
     model_change: ModelChangeSettings = field(default_factory=ModelChangeSettings)
+    screen: ScreenSettings = field(default_factory=ScreenSettings)
+    exceptions: ExceptionSettings = field(default_factory=ExceptionSettings)
+    workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
 
 
 def parse_settings(data: dict[str, Any], file: str = FILE) -> tuple[Settings, list[Problem]]:

@@ -11,6 +11,15 @@ class AccountKind(StrEnum):
     TAX_EXEMPT = "tax_exempt"
 
 
+class SecurityKind(StrEnum):
+    """What a security is: one issuer's shares carry their own risk, a fund is diversified."""
+
+    FUND = "fund"
+    STOCK = "stock"
+    BOND = "bond"
+    OTHER = "other"
+
+
 class Side(StrEnum):
     BUY = "buy"
     SELL = "sell"

@@ -85,9 +85,8 @@ class Snapshot:
     @cached_property
     def identity(self) -> np.ndarray:
         """An integer per security, shared by substantially identical ones (one wash group)."""
-        from trimtab.rebalance.metrics import identity_index
-
-        return identity_index(list(self.identities))
+        _, index = np.unique(self.identities, return_inverse=True)
+        return index.astype(np.int64)
 
     @cached_property
     def corr(self) -> np.ndarray:

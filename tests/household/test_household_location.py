@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from trimtab.config import AssetClassAssumption, LocationSettings, Settings
 from trimtab.domain import Account, Household, Security
-from trimtab.household.location import class_drag, drag_matrix, location_score
+from trimtab.measures.location import class_drag, drag_matrix, location_score
 from trimtab.names import AccountKind, TaxCharacter
 
 TAXABLE, DEFERRED, EXEMPT = AccountKind.TAXABLE, AccountKind.TAX_DEFERRED, AccountKind.TAX_EXEMPT

@@ -17,12 +17,12 @@ from test_optimizer_scenarios import book, lot
 from trimtab.book import Book
 from trimtab.domain import CashFlow, Restriction
 from trimtab.errors import InfeasibleError
+from trimtab.measures.targets import split_pro_rata
 from trimtab.names import Rule
 from trimtab.optimize.build import Carry, account_problem, lot_costs
 from trimtab.optimize.problem import ProblemData, Solution, post_trade
 from trimtab.optimize.qp import solve
 from trimtab.optimize.reference import solve_reference
-from trimtab.rebalance.baseline import split_pro_rata
 from trimtab.snapshot import build_snapshots
 from trimtab.tax.ledger import replay
 

@@ -32,7 +32,12 @@ SPEC_COLUMNS = {
         "household_id", "value", "drift_before", "drift_after", "location_score_before",
         "location_score_after", "est_tax",
     ],
-    "orders.csv": ["symbol", "side", "quantity", "accounts"],
+    "orders.csv": ["symbol", "side", "quantity", "price", "accounts"],
+    "allocations.csv": ["symbol", "side", "account_id", "quantity"],
+    "positions.csv": [
+        "account_id", "household_id", "symbol", "target_weight", "weight_before",
+        "weight_after", "value_before", "value_after",
+    ],
 }  # fmt: skip
 """The columns book-format.md promises ("at least"), in the spec's order."""
 

@@ -13,6 +13,7 @@ from trimtab.book import Book, PriceHistory
 from trimtab.config import Settings, TaxSettings
 from trimtab.domain import (
     Account,
+    Alternate,
     CashFlow,
     Household,
     Lot,
@@ -22,7 +23,7 @@ from trimtab.domain import (
     Security,
     Transaction,
 )
-from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, Side
+from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, SecurityKind, Side
 
 AWKWARD = [
     Decimal("0.000001"),
@@ -51,7 +52,12 @@ def books(draw: st.DrawFn) -> Book:
     symbols = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
     securities = tuple(
         Security(
-            s, draw(positive), draw(labels), draw(st.frozensets(labels, max_size=3)), draw(maybe_id)
+            s,
+            draw(positive),
+            draw(labels),
+            draw(st.frozensets(labels, max_size=3)),
+            draw(maybe_id),
+            draw(st.sampled_from(SecurityKind)),
         )
         for s in symbols
     )
@@ -98,6 +104,12 @@ def books(draw: st.DrawFn) -> Book:
             CashFlow(scope, amount)
             for scope, amount in draw(st.lists(st.tuples(ids, decimals), max_size=3))
         ),
+        alternates=tuple(
+            Alternate(sym, alt, draw(maybe_id), draw(st.integers(1, 10**6)), draw(st.booleans()))
+            for sym, alt in draw(
+                st.lists(st.tuples(st.sampled_from(symbols), ids), max_size=3, unique=True)
+            )
+        ),
         price_history=draw(st.none() | _price_history(symbols)),
         settings=Settings(as_of=draw(st.none() | days), tax=TaxSettings(niit=draw(st.booleans()))),
     )
@@ -117,6 +129,8 @@ def _household(draw: st.DrawFn, household_id: str) -> Household:
         loss_carryforward_st=draw(decimals),
         loss_carryforward_lt=draw(decimals),
         filing_status=draw(st.sampled_from(FilingStatus)),
+        gain_harvest=draw(decimals),
+        drift_tolerance=draw(st.none() | decimals),
     )
 
 
@@ -132,6 +146,7 @@ def _account(draw: st.DrawFn, account_id: str, household_id: str) -> Account:
         fractional=draw(st.booleans()),
         lot_method=draw(st.sampled_from(LotMethod)),
         managed=draw(st.booleans()),
+        drift_tolerance=draw(st.none() | decimals),
     )
 
 

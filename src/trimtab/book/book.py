@@ -13,6 +13,7 @@ import numpy as np
 from trimtab.config import Settings
 from trimtab.domain import (
     Account,
+    Alternate,
     CashFlow,
     Household,
     Lot,
@@ -69,6 +70,7 @@ class Book:
     restrictions: tuple[Restriction, ...] = ()
     transactions: tuple[Transaction, ...] = ()
     cash_flows: tuple[CashFlow, ...] = ()
+    alternates: tuple[Alternate, ...] = ()
     price_history: PriceHistory | None = None
     settings: Settings = field(default_factory=Settings)
 
@@ -77,7 +79,7 @@ class Book:
         if not isinstance(other, Book):
             return NotImplemented
         tables = ("securities", "households", "accounts", "lots", "models")
-        tables += ("restrictions", "cash_flows")
+        tables += ("restrictions", "alternates", "cash_flows")
         for name in tables:
             if set(getattr(self, name)) != set(getattr(other, name)):
                 return False

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from trimtab.book.alternates import check_alternates
 from trimtab.errors import DataError, Problem
 from trimtab.names import CASH, Side
 
@@ -54,6 +55,7 @@ def check_references(book: Book, tables: Tables, as_of: date | None) -> list[Pro
     problems += _check_account_symbol(r["transactions.csv"], "transactions.csv", accounts, symbols)
     problems += _check_models(book, r["models.csv"], symbols)
     problems += _check_restrictions(book, r["restrictions.csv"])
+    problems += check_alternates(book, r["alternates.csv"])
     for line, v in r["cash_flows.csv"]:
         if v["scope"] not in accounts and v["scope"] not in households:
             problems.append(

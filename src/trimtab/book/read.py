@@ -18,6 +18,7 @@ from trimtab.config import FILE as SETTINGS_FILE
 from trimtab.config import read_settings
 from trimtab.domain import (
     Account,
+    Alternate,
     CashFlow,
     Household,
     Lot,
@@ -151,7 +152,7 @@ def build_book(tables: Tables, settings: Any) -> Book:
     """Records from parsed rows; ids absent from the file are generated deterministically."""
     r = tables.rows
     securities = tuple(
-        Security(v["symbol"], v["price"], v["asset_class"], v["tags"], v["wash_group"])
+        Security(v["symbol"], v["price"], v["asset_class"], v["tags"], v["wash_group"], v["kind"])
         for _, v in r["securities.csv"]
     )
     households = tuple(Household(**v) for _, v in r["households.csv"])
@@ -168,6 +169,7 @@ def build_book(tables: Tables, settings: Any) -> Book:
         lots=lots,
         models=tuple(Model(mid, tuple(comps)) for mid, comps in models.items()),
         restrictions=tuple(Restriction(**v) for _, v in r["restrictions.csv"]),
+        alternates=tuple(Alternate(**v) for _, v in r["alternates.csv"]),
         transactions=transactions,
         cash_flows=tuple(CashFlow(**v) for _, v in r["cash_flows.csv"]),
         price_history=_price_history(r["price_history.csv"], tables),

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, Side
+from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, SecurityKind, Side
 
 Parser = Callable[[str], Any]
 
@@ -50,6 +50,16 @@ def fraction(cell: str) -> Decimal:
     value = decimal(cell)
     if not 0 <= value <= 1:
         raise ValueError(f"must be a fraction between 0 and 1, got {cell}")
+    return value
+
+
+def rank(cell: str) -> int:
+    try:
+        value = int(cell)
+    except ValueError:
+        raise ValueError(f"not a whole number: {cell!r}") from None
+    if value < 1:
+        raise ValueError(f"must be 1 or more, got {cell}")
     return value
 
 
@@ -116,6 +126,7 @@ SECURITIES = FileSpec(
         _req("asset_class"),
         Column("tags", tags, default=frozenset()),
         Column("wash_group", text),
+        Column("kind", enum(SecurityKind), default=SecurityKind.STOCK),
     ),
 )
 HOUSEHOLDS = FileSpec(
@@ -133,6 +144,8 @@ HOUSEHOLDS = FileSpec(
         Column("loss_carryforward_st", non_negative, default=ZERO),
         Column("loss_carryforward_lt", non_negative, default=ZERO),
         Column("filing_status", enum(FilingStatus), default=FilingStatus.MARRIED_JOINT),
+        Column("gain_harvest", non_negative, default=ZERO),
+        Column("drift_tolerance", fraction),
     ),
 )
 ACCOUNTS = FileSpec(
@@ -148,6 +161,7 @@ ACCOUNTS = FileSpec(
         Column("fractional", boolean, default=False),
         Column("lot_method", enum(LotMethod), default=LotMethod.FIFO),
         Column("managed", boolean, default=True),
+        Column("drift_tolerance", fraction),
     ),
 )
 LOTS = FileSpec(
@@ -168,6 +182,17 @@ MODELS = FileSpec(
 RESTRICTIONS = FileSpec(
     "restrictions.csv",
     (_req("scope"), _req("target"), _req("rule", enum(Rule))),
+    required=False,
+)
+ALTERNATES = FileSpec(
+    "alternates.csv",
+    (
+        _req("symbol"),
+        _req("alternate"),
+        Column("model_id", text),
+        Column("rank", rank, default=1),
+        Column("one_way", boolean, default=False),
+    ),
     required=False,
 )
 TRANSACTIONS = FileSpec(
@@ -201,6 +226,7 @@ FILES: tuple[FileSpec, ...] = (
     LOTS,
     MODELS,
     RESTRICTIONS,
+    ALTERNATES,
     TRANSACTIONS,
     CASH_FLOWS,
     PRICE_HISTORY,

@@ -69,6 +69,7 @@ def _rows(book: Book, spec: FileSpec) -> Iterator[list[str]]:
         "accounts.csv": book.accounts,
         "lots.csv": book.lots,
         "restrictions.csv": book.restrictions,
+        "alternates.csv": book.alternates,
         "transactions.csv": book.transactions,
         "cash_flows.csv": book.cash_flows,
     }[spec.name]

@@ -16,7 +16,9 @@ class Household:
 
     `gain_budget` caps the net realized gain of the year (YTD in) and `tax_budget` the estimated tax
     on it; None means no cap. `realized_*_ytd` count only gains realized outside the book's
-    transactions this year.
+    transactions this year. `gain_harvest` is USD of long-term gains the household wants realized
+    this year (0: none); `drift_tolerance` is the largest drift after trading for a household-level
+    target (fraction of value; None: the settings' default).
     """
 
     household_id: str
@@ -31,6 +33,8 @@ class Household:
     loss_carryforward_st: Decimal = _ZERO
     loss_carryforward_lt: Decimal = _ZERO
     filing_status: FilingStatus = FilingStatus.MARRIED_JOINT
+    gain_harvest: Decimal = _ZERO
+    drift_tolerance: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +42,8 @@ class Account:
     """An account. Cash, reserve and minimum trade are USD; `cash` is after every book transaction.
 
     `managed=False` marks an account held away: it counts toward its household's exposure but is
-    never traded.
+    never traded. `drift_tolerance` is the largest drift after trading (fraction of value; None:
+    the settings' default).
     """
 
     account_id: str
@@ -51,6 +56,7 @@ class Account:
     fractional: bool = False
     lot_method: LotMethod = LotMethod.FIFO
     managed: bool = True
+    drift_tolerance: Decimal | None = None
 
     @property
     def taxable(self) -> bool:

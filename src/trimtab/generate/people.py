@@ -39,6 +39,9 @@ LOT_METHODS = ((LotMethod.FIFO, LotMethod.HIFO, LotMethod.MIN_TAX, LotMethod.LIF
                (0.80, 0.12, 0.06, 0.02))  # fmt: skip
 FILING = ((FilingStatus.MARRIED_JOINT, FilingStatus.SINGLE, FilingStatus.HEAD_OF_HOUSEHOLD,
            FilingStatus.MARRIED_SEPARATE), (0.55, 0.30, 0.10, 0.05))  # fmt: skip
+GAIN_HARVEST_P = 0.10
+"""Share of households in the 22% and 24% brackets (15% long-term rate) that state a
+`gain_harvest`: long-term gains they want realized this year."""
 ST_RATES = (("0.22", "0.24", "0.32", "0.35", "0.37"), (0.15, 0.25, 0.20, 0.15, 0.25))
 _SURNAMES = (
     "Abbott Adler Baker Brennan Castillo Chen Dalton Diaz Ellis Farrow Fischer Garcia Gupta "
@@ -159,7 +162,7 @@ def _households_table(
     has_gain_budget = rng.random(n) < 0.15
     has_tax_budget = ~has_gain_budget & (rng.random(n) < 0.08)
     carry = rng.random(n) < 0.08
-    return Table(HOUSEHOLDS, {
+    columns = {
         "household_id": household_ids.tolist(),
         "name": np.char.add(np.char.add(surname, " "), suffix).tolist(),
         "st_rate": st.tolist(),
@@ -173,4 +176,8 @@ def _households_table(
         "loss_carryforward_st": money(np.where(carry, rng.lognormal(8.0, 1.0, n), 0.0)),
         "loss_carryforward_lt": money(np.where(carry, rng.lognormal(8.5, 1.0, n), 0.0)),
         "filing_status": rng.choice([f.value for f in FILING[0]], n, p=FILING[1]).tolist(),
-    })  # fmt: skip
+    }  # fmt: skip
+    harvest = np.isin(st, ("0.22", "0.24")) & (rng.random(n) < GAIN_HARVEST_P)  # drawn last:
+    harvest_usd = rng.choice([10000.0, 25000.0, 50000.0], n)  # earlier columns stay as they were
+    columns["gain_harvest"] = optional(decimals(harvest_usd, 2), harvest)
+    return Table(HOUSEHOLDS, columns)

@@ -16,7 +16,7 @@ import numpy as np
 from trimtab.book import Book
 from trimtab.book.checks import check_references
 from trimtab.book.read import Tables, build_book
-from trimtab.book.schema import FILES, MODELS, PRICE_HISTORY, SECURITIES
+from trimtab.book.schema import ALTERNATES, FILES, MODELS, PRICE_HISTORY, SECURITIES
 from trimtab.config import FILE as SETTINGS_FILE
 from trimtab.config import Settings, dump_toml, settings_to_dict
 from trimtab.errors import BookError, ConfigError
@@ -32,7 +32,7 @@ from trimtab.generate.lots import LOT_YEARS, build_lots
 from trimtab.generate.models import build_lineup
 from trimtab.generate.people import build_people
 from trimtab.generate.prices import DAYS_PER_YEAR, Paths, simulate, trading_days
-from trimtab.generate.universe import Universe, build_universe
+from trimtab.generate.universe import ASSET_CLASSES, Universe, build_universe
 
 DEFAULT_AS_OF = date(2026, 11, 20)
 """A fixed as-of date keeps the default output byte-identical from one day to the next."""
@@ -112,6 +112,7 @@ def build_tables(households: int, *, seed: int, as_of: date, history_days: int) 
         build_restrictions(people, lots, universe, rng["restrictions"]),
         build_transactions(people, lots, universe, paths, first_trade_day, rng["transactions"]),
         build_cash_flows(people, rng["cash_flows"]),
+        _alternates(universe),
     ]
     if history_days > 0:
         tables.append(_price_history(universe, paths, history_days))
@@ -134,6 +135,27 @@ def _securities(universe: Universe, paths: Paths) -> Table:
         "asset_class": universe.asset_class.tolist(),
         "tags": universe.tags.tolist(),
         "wash_group": universe.wash_group.tolist(),
+        "kind": np.where(universe.is_stock, "stock", "fund").tolist(),
+    })  # fmt: skip
+
+
+def _alternates(universe: Universe) -> Table:
+    """Firm-wide approved alternates: the ETFs of a class stand in for one another, two-way.
+
+    The lineup's primary and alternate ETF of a class are each other's first choice (rank 1);
+    the class's third ETF is rank 2 for both. Pairs in one wash group (VOO/IVV, AGG/SCHZ) are
+    declared too: they may be held in place of each other, never used to harvest a loss.
+    """
+    rows: list[tuple[str, str, str]] = []
+    for c in range(len(ASSET_CLASSES)):
+        etfs = [str(universe.symbols[i]) for i in universe.class_etfs(c)]
+        for i, first in enumerate(etfs):
+            for second in etfs[i + 1 :]:
+                rows.append((first, second, "1" if (i, etfs.index(second)) == (0, 1) else "2"))
+    return Table(ALTERNATES, {
+        "symbol": [r[0] for r in rows],
+        "alternate": [r[1] for r in rows],
+        "rank": [r[2] for r in rows],
     })  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from trimtab.config import Settings
+from trimtab.decision import Decision, Reason
 from trimtab.errors import OptimizationError
 from trimtab.household.problem import household_problem
 from trimtab.optimize.bands import band_breaches, band_messages
@@ -14,8 +15,6 @@ from trimtab.optimize.explain import context, trade_reasons
 from trimtab.optimize.problem import BAND_PENALTY, ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import Build, solve_wash_safe
-from trimtab.rebalance.decision import Decision
-from trimtab.rebalance.proposal import Reason
 from trimtab.snapshot import Snapshot
 
 

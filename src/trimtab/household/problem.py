@@ -15,21 +15,19 @@ from typing import TypedDict
 import numpy as np
 
 from trimtab.config import Settings
-from trimtab.household.location import drag_matrix
+from trimtab.measures.location import drag_matrix
+from trimtab.measures.substitutes import buy_list, sleeves
+from trimtab.measures.targets import screened_target, split_pro_rata
 from trimtab.names import AccountKind
 from trimtab.optimize.build import (
     Carry,
     LotCosts,
     account_limits,
-    buy_list,
     group_limits,
     lot_bounds,
-    sleeves,
     tax_cap,
 )
 from trimtab.optimize.problem import Group, ProblemData
-from trimtab.rebalance.baseline import split_pro_rata
-from trimtab.rebalance.targets import screened_target
 from trimtab.snapshot import Snapshot
 
 
@@ -145,7 +143,7 @@ def _groups(
             )
         fixed = values[away].sum(0) / scale
         fixed_cash = float(snap.cash[away].sum()) / scale
-        own_tolerance = getattr(snap.household, "drift_tolerance", None)
+        own_tolerance = snap.household.drift_tolerance
         limits = group_limits(snap, settings, snap.household.model_id, own_tolerance)
         groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash, limits))
     for i in own:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from trimtab.measures.bands import Breach, breaches
 from trimtab.optimize.diagnose import binding_limits
 from trimtab.optimize.problem import BAND_PENALTY, Group, ProblemData, group_gaps, post_trade
-from trimtab.tolerance import Breach, breaches
 
 if TYPE_CHECKING:
     from trimtab.optimize.qp import _Rows

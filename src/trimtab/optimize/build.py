@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trimtab.config import Settings
+from trimtab.measures.bands import Limits, limits_for
+from trimtab.measures.substitutes import buy_list, sleeves
+from trimtab.measures.targets import screened_target
 from trimtab.names import AccountKind
 from trimtab.optimize.problem import Group, ProblemData
-from trimtab.rebalance.targets import screened_target
 from trimtab.snapshot import Snapshot
 from trimtab.tax.costs import LotArrays, sale_tax
-from trimtab.tolerance import Limits, limits_for
 
 
 @dataclass
@@ -163,7 +164,7 @@ def account_limits(snap: Snapshot, a: int, settings: Settings) -> Limits:
     the rounding margin."""
     account = snap.accounts[a]
     model = account.model_id or snap.household.model_id
-    own = getattr(account, "drift_tolerance", None)
+    own = account.drift_tolerance
     return group_limits(snap, settings, model, own)
 
 
@@ -172,35 +173,6 @@ def group_limits(snap: Snapshot, settings: Settings, model_id: str | None, own: 
     classes = [s.asset_class for s in snap.securities]
     limits = limits_for(settings.bands, model_id, classes, own)  # type: ignore[arg-type]
     return limits.tightened(settings.bands.rounding_margin)
-
-
-def sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:
-    """Groups of close substitutes: same asset class and return correlation at least `min_corr`,
-    joined transitively (wash identities always share a group). An integer per security."""
-    n = len(snap.securities)
-    close = ((snap.corr >= min_corr) & snap.same_class) | (
-        snap.identity[:, None] == snap.identity[None, :]
-    )
-    label = np.arange(n)
-    for _ in range(n):
-        new = np.where(close, label[None, :], n).min(axis=1)
-        if np.array_equal(new, label):
-            break
-        label = new
-    return np.unique(label, return_inverse=True)[1].astype(np.int64)
-
-
-def buy_list(snap: Snapshot, a: int, min_corr: float) -> np.ndarray:
-    """What account `a` may buy: its model's securities and their close same-class substitutes.
-
-    Why: a tracking objective alone would happily replace one ETF by a basket of single stocks
-    that happens to track it; desks buy the model's funds or designated alternates.
-    """
-    in_model = snap.targets[a] > 0
-    if not in_model.any():
-        return in_model
-    close = (snap.corr[in_model] >= min_corr) & snap.same_class[in_model]
-    return in_model | close.any(0)
 
 
 def lot_bounds(

@@ -1,8 +1,9 @@
-"""The `optimize` method: each managed account gets the trades that make it better, or none.
+"""Account by account: each managed account gets the trades that make it better, or none.
 
 Accounts of a household are solved one after another (taxable first), each seeing what earlier
 ones proposed: the household's gain budget is shared and no loss sold in one is bought back in
-another. The household-as-one-portfolio mode lives in `trimtab.household`.
+another. The household-as-one-portfolio mode lives in `trimtab.household` (above this package);
+`trimtab.rebalance.methods` chooses between them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from trimtab.config import Settings
+from trimtab.decision import Decision
 from trimtab.errors import InfeasibleError, OptimizationError
+from trimtab.measures.targets import split_pro_rata
 from trimtab.names import AccountKind
 from trimtab.optimize.bands import band_breaches, band_messages
 from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
@@ -19,21 +22,9 @@ from trimtab.optimize.explain import context, trade_reasons
 from trimtab.optimize.problem import BAND_PENALTY, ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import Build, solve_wash_safe
-from trimtab.rebalance.baseline import split_pro_rata
-from trimtab.rebalance.decision import Decision
 from trimtab.snapshot import Snapshot
 
 ROUNDING_FAILED = "rounding to whole shares cannot keep cash at the reserve"
-
-
-def optimize(snap: Snapshot, settings: Settings) -> Decision:
-    """The household as one portfolio when it has a model (and the setting allows), else account
-    by account: solve, keep wash rules across accounts, round, gate on improvement."""
-    if settings.optimizer.household and snap.household_target is not None:
-        from trimtab.household.engine import optimize_household
-
-        return optimize_household(snap, settings)
-    return optimize_accounts(snap, settings)
 
 
 def optimize_accounts(snap: Snapshot, settings: Settings) -> Decision:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from trimtab.config import Settings
+from trimtab.decision import Reason
 from trimtab.optimize.build import LotCosts
 from trimtab.optimize.problem import ProblemData
-from trimtab.rebalance.proposal import Reason
 from trimtab.snapshot import Snapshot
 
 BUDGET_SLACK = 1e-6

@@ -17,10 +17,10 @@ import numpy as np
 
 from trimtab.book import Book
 from trimtab.errors import ConfigError, InfeasibleError
+from trimtab.measures.targets import split_pro_rata
 from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
 from trimtab.optimize.problem import ProblemData, post_trade
 from trimtab.optimize.qp import solve
-from trimtab.rebalance.baseline import split_pro_rata
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trimtab.tolerance import Limits, measure
+from trimtab.measures.bands import Limits, measure
 
 BAND_PENALTY = 100.0
 """Cost per unit (fraction of value) by which a band is missed: far above any tax or trading

@@ -12,9 +12,8 @@ from decimal import Decimal
 import numpy as np
 
 from trimtab.config import Settings
-from trimtab.rebalance.decision import Decision
-from trimtab.rebalance.proposal import Reason
-from trimtab.rebalance.targets import screened_target
+from trimtab.decision import Decision, Reason
+from trimtab.measures.targets import screened_target, split_pro_rata
 from trimtab.snapshot import Snapshot
 from trimtab.tax.relief import relieve
 
@@ -42,14 +41,6 @@ def baseline(snap: Snapshot, settings: Settings) -> Decision:
         if problems:
             exceptions[int(a)] = problems
     return Decision(buys, lot_sells, flows, reasons, exceptions)
-
-
-def split_pro_rata(amount: float, values: np.ndarray, managed: np.ndarray) -> np.ndarray:
-    weights = np.where(managed, np.maximum(values, 0), 0.0)
-    total = weights.sum()
-    if amount == 0 or total <= 0:
-        return np.zeros_like(values)
-    return amount * weights / total
 
 
 def _account(

@@ -8,12 +8,13 @@ from typing import cast
 import numpy as np
 
 from trimtab.config import Settings
-from trimtab.household.location import drag_matrix, location_score
+from trimtab.decision import Decision
+from trimtab.measures.drift import drift, household_target
+from trimtab.measures.location import drag_matrix, location_score
+from trimtab.measures.substitutes import sleeves
 from trimtab.money import cents
 from trimtab.names import AccountKind, Side, Status, Term
-from trimtab.optimize.build import sleeves
-from trimtab.rebalance.decision import Decision
-from trimtab.rebalance.metrics import drift, household_target
+from trimtab.rebalance.positions import positions
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal, Trade
 from trimtab.snapshot import Snapshot
 from trimtab.tax.holding import term_of
@@ -44,12 +45,15 @@ def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings
         _account_result(snap, decision, a, trades, settings, sleeve)
         for a in range(len(snap.accounts))
     )
+    held, household_held = positions(snap, trades, [r.cash_after for r in accounts])
     return Proposal(
         household_id=snap.household.household_id,
         method=method,
         trades=tuple(trades),
         accounts=accounts,
         household=_household_result(snap, trades, accounts, settings),
+        positions=held,
+        household_positions=household_held,
     )
 
 

@@ -1,17 +1,17 @@
-"""Write a rebalance's outputs (trades, summaries, block orders) as the book spec lays them out."""
+"""Write a rebalance's outputs (trades, summaries, positions, block orders and their allocations)
+as the book spec lays them out."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from pathlib import Path
 
 from trimtab.book.write import cell
 from trimtab.files import staged_dir, write_csv
-from trimtab.rebalance.proposal import Proposal
+from trimtab.rebalance.orders import block_orders
+from trimtab.rebalance.proposal import Position, Proposal
 
 TRADE_COLUMNS = (
     "account_id", "symbol", "side", "quantity", "price", "value", "lot_id", "acquired",
@@ -26,7 +26,13 @@ HOUSEHOLD_COLUMNS = (
     "household_id", "value", "drift_before", "drift_after", "location_score_before",
     "location_score_after", "est_tax", "tax_drag_before", "tax_drag_after",
 )  # fmt: skip
-ORDER_COLUMNS = ("symbol", "side", "quantity", "accounts")
+ORDER_COLUMNS = ("symbol", "side", "quantity", "price", "value", "accounts")
+ALLOCATION_COLUMNS = ("symbol", "side", "price", "account_id", "quantity")
+POSITION_COLUMNS = (
+    "account_id", "household_id", "symbol", "target_weight", "weight_before", "weight_after",
+    "value_before", "value_after",
+)  # fmt: skip
+HOUSEHOLD_POSITION_COLUMNS = POSITION_COLUMNS[1:]
 
 
 def ratio(value: float | None) -> str:
@@ -37,7 +43,7 @@ def ratio(value: float | None) -> str:
 
 
 def write_outputs(proposals: Sequence[Proposal], out: Path) -> dict[str, int]:
-    """Write the four output files into `out` at once; returns row counts."""
+    """Write every output file into `out` at once; returns row counts by file."""
     with staged_dir(Path(out)) as stage:
         return {
             "trades.csv": write_csv(stage / "trades.csv", TRADE_COLUMNS, _trades(proposals)),
@@ -47,7 +53,8 @@ def write_outputs(proposals: Sequence[Proposal], out: Path) -> dict[str, int]:
             "households_summary.csv": write_csv(
                 stage / "households_summary.csv", HOUSEHOLD_COLUMNS, _households(proposals)
             ),
-            "orders.csv": write_csv(stage / "orders.csv", ORDER_COLUMNS, block_orders(proposals)),
+            **_order_files(stage, proposals),
+            **_position_files(stage, proposals),
         }
 
 
@@ -82,15 +89,40 @@ def _households(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
         ]  # fmt: skip
 
 
-def block_orders(proposals: Sequence[Proposal]) -> list[list[str]]:
-    """One order per (symbol, side): total shares and the number of accounts it allocates to."""
-    qty: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    accounts: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for p in proposals:
-        for t in p.trades:
-            key = (t.symbol, t.side.value)
-            qty[key] += t.quantity
-            accounts[key].add(t.account_id)
+def _order_files(stage: Path, proposals: Sequence[Proposal]) -> dict[str, int]:
+    """`orders.csv` (one block order per symbol, side and price) and `allocations.csv`."""
+    orders = block_orders(t for p in proposals for t in p.trades)
+    order_rows = (
+        [o.symbol, o.side.value, cell(o.quantity), cell(o.price), cell(o.value), str(o.accounts)]
+        for o in orders
+    )
+    allocation_rows = (
+        [o.symbol, o.side.value, cell(o.price), a.account_id, cell(a.quantity)]
+        for o in orders
+        for a in o.allocations
+    )
+    return {
+        "orders.csv": write_csv(stage / "orders.csv", ORDER_COLUMNS, order_rows),
+        "allocations.csv": write_csv(
+            stage / "allocations.csv", ALLOCATION_COLUMNS, allocation_rows
+        ),
+    }
+
+
+def _position_files(stage: Path, proposals: Sequence[Proposal]) -> dict[str, int]:
+    """`positions.csv` (per account) and `household_positions.csv` (per household)."""
+    accounts = (_position(r) for p in proposals for r in p.positions)
+    households = (_position(r)[1:] for p in proposals for r in p.household_positions)
+    return {
+        "positions.csv": write_csv(stage / "positions.csv", POSITION_COLUMNS, accounts),
+        "household_positions.csv": write_csv(
+            stage / "household_positions.csv", HOUSEHOLD_POSITION_COLUMNS, households
+        ),
+    }
+
+
+def _position(r: Position) -> list[str]:
     return [
-        [s, side, cell(qty[(s, side)]), str(len(accounts[(s, side)]))] for s, side in sorted(qty)
-    ]
+        r.account_id, r.household_id, r.symbol, ratio(r.target_weight), ratio(r.weight_before),
+        ratio(r.weight_after), cell(r.value_before), cell(r.value_after),
+    ]  # fmt: skip

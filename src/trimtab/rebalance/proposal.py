@@ -1,7 +1,7 @@
 """What a rebalance proposes: trades lot by lot with reasons, and per-account and household metrics.
 
 Money here is exact (Decimal, cents); the float results of a method are converted at one boundary
-(`trimtab.rebalance.trades`).
+(`trimtab.rebalance.finalize`).
 """
 
 from __future__ import annotations
@@ -10,21 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from trimtab.decision import Reason
 from trimtab.names import Side, Status, Term
 
-
-class Reason:
-    """Why a trade is proposed (the `reason` column); several may be joined with `;`."""
-
-    DRIFT = "drift"
-    LOSS_HARVEST = "loss_harvest"
-    CASH_RAISE = "cash_raise"
-    DEPOSIT = "invest_cash"
-    SCREEN = "screen"
-    MODEL_CHANGE = "model_change"
-    GAIN_BUDGET = "gain_budget"
-    SUBSTITUTE = "substitute"
-    LOCATION = "asset_location"
+__all__ = ["AccountResult", "HouseholdResult", "Proposal", "Reason", "Trade"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +78,25 @@ class HouseholdResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Position:
+    """One security (or `CASH`) in one account; `account_id` is blank for a household row.
+
+    Weights are fractions of the account's (household's) value before and after the trades; the
+    target is the model weight (for a household without a model: the value-weighted blend of its
+    accounts' models). Values are USD, to the cent.
+    """
+
+    account_id: str
+    household_id: str
+    symbol: str
+    target_weight: float
+    weight_before: float
+    weight_after: float
+    value_before: Decimal
+    value_after: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """One household's proposal, produced by `method` from one snapshot."""
 
@@ -97,3 +105,5 @@ class Proposal:
     trades: tuple[Trade, ...]
     accounts: tuple[AccountResult, ...]
     household: HouseholdResult
+    positions: tuple[Position, ...] = ()
+    household_positions: tuple[Position, ...] = ()

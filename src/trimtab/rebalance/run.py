@@ -10,20 +10,14 @@ from trimtab.book import Book
 from trimtab.config import Settings
 from trimtab.money import cents
 from trimtab.names import Status
-from trimtab.optimize.engine import optimize
-from trimtab.rebalance.baseline import baseline
-from trimtab.rebalance.decision import Decision
 from trimtab.rebalance.finalize import finalize
+from trimtab.rebalance.methods import DEFAULT_METHOD, METHODS
+from trimtab.rebalance.positions import positions
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
 
-Method = Callable[[Snapshot, Settings], Decision]
-
-METHODS: dict[str, Method] = {"baseline": baseline, "optimize": optimize}
-"""Rebalancing methods by name: each a pure function of a snapshot and the settings."""
-
-DEFAULT_METHOD = "optimize"
+__all__ = ["DEFAULT_METHOD", "METHODS", "failed_proposal", "rebalance_book", "rebalance_snapshot"]
 
 
 def rebalance_snapshot(snap: Snapshot, settings: Settings, method: str) -> Proposal:
@@ -87,4 +81,7 @@ def failed_proposal(snap: Snapshot, method: str, reason: str) -> Proposal:
         drift_after=float("nan"),
         est_tax=zero,
     )
-    return Proposal(snap.household.household_id, method, (), accounts, household)
+    held, household_held = positions(snap, (), [r.cash_after for r in accounts])
+    return Proposal(
+        snap.household.household_id, method, (), accounts, household, held, household_held
+    )

@@ -73,6 +73,7 @@ def export_book(engine: Engine) -> Book:
                     conn, t.transactions, r.TRANSACTION_COLUMNS, r.transactions_from
                 ),
                 cash_flows=_read(conn, t.cash_flows, r.CASH_FLOW_COLUMNS, r.cash_flows_from),
+                alternates=_read(conn, t.alternates, r.ALTERNATE_COLUMNS, r.alternates_from),
                 price_history=(
                     _read(conn, t.price_history, r.PRICE_COLUMNS, r.price_history_from)
                     if has_history
@@ -113,6 +114,7 @@ def _import_plan(book: Book) -> list[tuple[Table, Iterable[dict[str, Any]]]]:
         (t.lots, r.lot_rows(book.lots)),
         (t.model_components, r.model_rows(book.models)),
         (t.restrictions, r.restriction_rows(book.restrictions)),
+        (t.alternates, r.alternate_rows(book.alternates)),
         (t.transactions, r.transaction_rows(book.transactions)),
         (t.cash_flows, r.cash_flow_rows(book.cash_flows)),
         (t.price_history, r.price_rows(book.price_history)),

@@ -16,6 +16,7 @@ import numpy as np
 from trimtab.book.book import PriceHistory
 from trimtab.domain import (
     Account,
+    Alternate,
     CashFlow,
     Household,
     Lot,
@@ -26,7 +27,7 @@ from trimtab.domain import (
     Transaction,
 )
 from trimtab.errors import StoreError
-from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, Side
+from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, SecurityKind, Side
 
 TAG_SEPARATOR = ";"
 
@@ -56,15 +57,17 @@ def security_rows(records: Sequence[Security]) -> Iterator[Row]:
             "asset_class": s.asset_class,
             "tags": join_tags(s.tags, s.symbol),
             "wash_group": s.wash_group,
+            "kind": s.kind.value,
         }
 
 
-SECURITY_COLUMNS = ("symbol", "price", "asset_class", "tags", "wash_group")
+SECURITY_COLUMNS = ("symbol", "price", "asset_class", "tags", "wash_group", "kind")
 
 
 def securities_from(rows: Iterable[Sequence[Any]]) -> tuple[Security, ...]:
     return tuple(
-        Security(sym, price, ac, split_tags(tags), wg) for sym, price, ac, tags, wg in rows
+        Security(sym, price, ac, split_tags(tags), wg, SecurityKind(kind))
+        for sym, price, ac, tags, wg, kind in rows
     )
 
 
@@ -81,6 +84,8 @@ HOUSEHOLD_COLUMNS = (
     "loss_carryforward_st",
     "loss_carryforward_lt",
     "filing_status",
+    "gain_harvest",
+    "drift_tolerance",
 )
 
 
@@ -112,6 +117,7 @@ ACCOUNT_COLUMNS = (
     "fractional",
     "lot_method",
     "managed",
+    "drift_tolerance",
 )
 
 
@@ -191,6 +197,23 @@ def restriction_rows(records: Sequence[Restriction]) -> Iterator[Row]:
 
 def restrictions_from(rows: Iterable[Sequence[Any]]) -> tuple[Restriction, ...]:
     return tuple(Restriction(scope, target, Rule(rule)) for scope, target, rule in rows)
+
+
+ALTERNATE_COLUMNS = ("symbol", "alternate", "model_id", "rank", "one_way")
+
+
+def alternate_rows(records: Sequence[Alternate]) -> Iterator[Row]:
+    for seq, alt in enumerate(records):
+        row = {c: getattr(alt, c) for c in ALTERNATE_COLUMNS}
+        row["seq"] = seq
+        yield row
+
+
+def alternates_from(rows: Iterable[Sequence[Any]]) -> tuple[Alternate, ...]:
+    return tuple(
+        Alternate(sym, alt, model, int(rank), bool(one_way))
+        for sym, alt, model, rank, one_way in rows
+    )
 
 
 TRANSACTION_COLUMNS = (

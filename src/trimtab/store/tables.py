@@ -67,6 +67,7 @@ securities = Table(
     Column("asset_class", ID, nullable=False),
     Column("tags", Text, nullable=False, doc="labels joined by ';', sorted; '' for none"),
     Column("wash_group", ID),
+    Column("kind", String(40), nullable=False, server_default="stock"),
 )
 
 households = Table(
@@ -85,6 +86,8 @@ households = Table(
     Column("loss_carryforward_st", ExactDecimal, nullable=False),
     Column("loss_carryforward_lt", ExactDecimal, nullable=False),
     Column("filing_status", String(40), nullable=False),
+    Column("gain_harvest", ExactDecimal, nullable=False, server_default="0", doc="USD"),
+    Column("drift_tolerance", ExactDecimal, doc="fraction of value; NULL: settings default"),
 )
 
 accounts = Table(
@@ -107,6 +110,7 @@ accounts = Table(
     Column("fractional", Boolean, nullable=False),
     Column("lot_method", String(40), nullable=False),
     Column("managed", Boolean, nullable=False),
+    Column("drift_tolerance", ExactDecimal, doc="fraction of value; NULL: settings default"),
 )
 
 lots = Table(
@@ -140,6 +144,18 @@ restrictions = Table(
     Column("target", ID, nullable=False),
     Column("rule", String(40), nullable=False),
 )
+
+alternates = Table(
+    "alternates",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("symbol", ID, nullable=False),
+    Column("alternate", ID, nullable=False),
+    Column("model_id", ID, doc="NULL: every model"),
+    Column("rank", Integer, nullable=False),
+    Column("one_way", Boolean, nullable=False),
+)
+"""Approved alternates (alternates.csv), in file order."""
 
 transactions = Table(
     "transactions",
@@ -180,6 +196,7 @@ BOOK_TABLES: tuple[Table, ...] = (
     lots,
     model_components,
     restrictions,
+    alternates,
     transactions,
     cash_flows,
     price_history,

@@ -1,4 +1,4 @@
-"""Portfolio metrics shared by every method: drift, turnover, value weights."""
+"""Drift and the household's implied target, measured alike by every method and result."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def drift(
     """Half the sum of absolute weight differences, cash included (0 = on target, 1 = disjoint).
 
     `holdings_value` is USD per security. With `identity` (an index per security, see
-    `identity_index`), substantially identical securities (one wash group) count as one holding:
+    `Snapshot.identity`), substantially identical securities (one wash group) count as one holding:
     IVV held for a model's VOO is on target. An empty portfolio has drift 0.
     """
     total = float(holdings_value.sum()) + cash
@@ -25,12 +25,6 @@ def drift(
     if identity is not None:
         gap = np.bincount(identity, weights=gap, minlength=int(identity.max(initial=-1)) + 1)
     return 0.5 * (float(np.abs(gap).sum()) + abs(cash / total - target_cash))
-
-
-def identity_index(identities: list[str]) -> np.ndarray:
-    """An integer per security, equal for securities of one wash identity."""
-    _, index = np.unique(np.array(identities, dtype=object), return_inverse=True)
-    return index.astype(np.int64)
 
 
 def household_target(

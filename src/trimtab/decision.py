@@ -7,6 +7,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+class Reason:
+    """Why a trade is proposed (the `reason` column); several may be joined with `;`."""
+
+    DRIFT = "drift"
+    LOSS_HARVEST = "loss_harvest"
+    CASH_RAISE = "cash_raise"
+    DEPOSIT = "invest_cash"
+    SCREEN = "screen"
+    MODEL_CHANGE = "model_change"
+    GAIN_BUDGET = "gain_budget"
+    SUBSTITUTE = "substitute"
+    LOCATION = "asset_location"
+
+
 @dataclass(frozen=True, eq=False)
 class Decision:
     """Trades chosen by a method for one snapshot.

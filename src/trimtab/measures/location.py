@@ -20,7 +20,7 @@ from scipy.optimize import linprog
 
 from trimtab.config import LocationSettings
 from trimtab.domain import Account, Household, Security
-from trimtab.household.assumptions import assumption
+from trimtab.measures.assumptions import assumption
 from trimtab.names import AccountKind, TaxCharacter
 
 KINDS = (AccountKind.TAXABLE, AccountKind.TAX_DEFERRED, AccountKind.TAX_EXEMPT)

@@ -1,4 +1,5 @@
-"""Effective targets: the model after the account's screens."""
+"""Effective targets and requests: the model after the account's screens, a household request
+spread over its accounts."""
 
 from __future__ import annotations
 
@@ -21,3 +22,12 @@ def screened_target(
     if kept <= 0:
         return t, target_cash + freed
     return t * (1 + freed / kept), target_cash
+
+
+def split_pro_rata(amount: float, values: np.ndarray, managed: np.ndarray) -> np.ndarray:
+    """A household cash request (USD) spread over its managed accounts by value (USD, A,)."""
+    weights = np.where(managed, np.maximum(values, 0), 0.0)
+    total = weights.sum()
+    if amount == 0 or total <= 0:
+        return np.zeros_like(values)
+    return amount * weights / total

@@ -1,0 +1,9 @@
+"""Run one pure task over chunks: in this process, on a local process pool, or on Dask.
+
+`executor(...)` picks one; every executor yields (chunk index, result) pairs as chunks finish,
+so callers store results as they come and the order of completion never changes the results.
+"""
+
+from trimtab.batch.executors import DaskExecutor, Executor, PoolExecutor, SequentialExecutor, make
+
+__all__ = ["DaskExecutor", "Executor", "PoolExecutor", "SequentialExecutor", "make"]

@@ -1,0 +1,134 @@
+"""Executors: the same `task(shared, chunk)` over many chunks, wherever it runs.
+
+`shared` is sent to each worker once (a pool initializer, a Dask scatter); chunks are sent as
+workers free up, at most `window` at a time, so a big book is never all in flight at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from itertools import islice
+from typing import Any, Protocol
+
+from trimtab.errors import ConfigError
+
+Task = Callable[[Any, Any], Any]
+
+
+class Executor(Protocol):
+    """Runs `task(shared, chunk)` for every chunk; yields (index, result) as chunks finish."""
+
+    name: str
+
+    def run(self, task: Task, shared: Any, chunks: Iterable[Any]) -> Iterator[tuple[int, Any]]: ...
+
+
+class SequentialExecutor:
+    """Everything in the calling process, in order (tests, small books, debugging)."""
+
+    name = "sequential"
+
+    def run(self, task: Task, shared: Any, chunks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        for i, chunk in enumerate(chunks):
+            yield i, task(shared, chunk)
+
+
+_SHARED: Any = None
+"""The shared input, set once per pool worker by the initializer."""
+
+
+def _init_worker(shared: Any) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _call(task: Task, chunk: Any) -> Any:
+    return task(_SHARED, chunk)
+
+
+class PoolExecutor:
+    """A local process pool of `workers` processes (default: all cores)."""
+
+    name = "pool"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+
+    def run(self, task: Task, shared: Any, chunks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        with ProcessPoolExecutor(
+            max_workers=self.workers, initializer=_init_worker, initargs=(shared,)
+        ) as pool:
+            yield from _windowed(lambda c: pool.submit(_call, task, c), chunks, 2 * self.workers)
+
+
+class DaskExecutor:
+    """A Dask cluster at `address` (`tcp://host:8786`), or an existing `distributed.Client`."""
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, client: Any = None) -> None:
+        if address is None and client is None:
+            raise ConfigError("a Dask executor needs a scheduler address or a client")
+        self.address = address
+        self.client = client
+
+    def run(self, task: Task, shared: Any, chunks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        from distributed import Client
+
+        client = self.client
+        own = client is None
+        if own:
+            try:
+                client = Client(self.address, timeout=30)
+            except OSError as exc:
+                raise ConfigError(f"cannot reach the Dask scheduler {self.address}: {exc}") from exc
+        try:
+            workers = max(1, sum(client.nthreads().values()))  # type: ignore[union-attr]
+            remote = client.scatter(shared, broadcast=True)  # type: ignore[union-attr]
+            submit = client.submit  # type: ignore[union-attr]
+            yield from _windowed(
+                lambda c: submit(task, remote, c, pure=False), chunks, 2 * workers, dask=True
+            )
+        finally:
+            if own:
+                client.close()  # type: ignore[union-attr]
+
+
+def _windowed(
+    submit: Callable[[Any], Any], chunks: Iterable[Any], window: int, *, dask: bool = False
+) -> Iterator[tuple[int, Any]]:
+    """Keep at most `window` chunks in flight; yield each result as soon as it is done."""
+    todo = enumerate(chunks)
+    pending: dict[Any, int] = {}
+
+    def fill() -> None:
+        for i, chunk in islice(todo, window - len(pending)):
+            pending[submit(chunk)] = i
+
+    fill()
+    while pending:
+        if dask:
+            from distributed import wait as dask_wait
+
+            done = dask_wait(list(pending), return_when="FIRST_COMPLETED").done
+        else:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: pending[f]):
+            index = pending.pop(future)
+            yield index, future.result()
+        fill()
+
+
+def make(workers: int | None = None, scheduler: str | None = None) -> Executor:
+    """The executor a command line asks for: Dask with a scheduler, sequential for 1 worker,
+    else a local pool (default: all cores)."""
+    if scheduler:
+        return DaskExecutor(scheduler)
+    if workers == 1:
+        return SequentialExecutor()
+    return PoolExecutor(workers)
+
+
+__all__ = ["DaskExecutor", "Executor", "PoolExecutor", "SequentialExecutor", "make"]

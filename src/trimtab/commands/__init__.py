@@ -1,0 +1,1 @@
+"""CLI command groups, one module each, registered on the `trimtab` app by cli.py."""

@@ -1,0 +1,342 @@
+"""The desk's daily commands: feed, run, proposals, approve, reject, orders, audit.
+
+A thin shell over `trimtab.workflow`; every command works on the store (`--db URL`, default the
+embedded SQLite) and names its actor (`--actor`, default TRIMTAB_ACTOR or the login name).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from trimtab.errors import TrimtabError
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+Db = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL (default: TRIMTAB_DATABASE_URL or SQLite)"),
+]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD")]
+Actor = Annotated[
+    str | None, typer.Option("--actor", help="Who acts (default: TRIMTAB_ACTOR or login name)")
+]
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _money(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise typer.BadParameter(f"not a number: {text!r}") from None
+
+
+def _guard(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except TrimtabError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _engine(db: str | None) -> Any:
+    from trimtab.store import make_engine, upgrade
+
+    engine = make_engine(db)
+    upgrade(engine)
+    return engine
+
+
+def _actor(actor: str | None) -> str:
+    from trimtab.workflow.audit import default_actor
+
+    return actor or default_actor()
+
+
+def run(
+    db: Db = None,
+    as_of: AsOf = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Local processes (default: all cores; 1: no pool)")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://h:8786")
+    ] = None,
+    chunk_size: Annotated[
+        int | None, typer.Option(min=1, help="Households per task (default: settings)")
+    ] = None,
+    method: Annotated[str, typer.Option(help="Rebalancing method")] = "optimize",
+    actor: Actor = None,
+) -> None:
+    """Propose for every household of the stored book: screen, solve, flag, store."""
+    from trimtab.batch import make
+    from trimtab.workflow.run import run_day
+    from trimtab.workflow.summary import summary_table
+
+    def body() -> None:
+        engine = _engine(db)
+        executor = make(workers, scheduler)
+        with _Progress() as (start, tick):
+            result = run_day(
+                engine,
+                _date(as_of),
+                actor=_actor(actor),
+                method=method,
+                executor=executor,
+                chunk_size=chunk_size,
+                progress=tick,
+                on_total=start,
+            )
+        out.print(summary_table(result.summary))
+
+    _guard(body)
+
+
+class _Progress:
+    """A progress bar with households per second and time left (on a terminal only)."""
+
+    def __enter__(self) -> tuple[Callable[[int], None], Callable[[int], None]]:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("households"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.speed_text}"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        )
+        self.bar.__enter__()
+        self.task = self.bar.add_task("run", total=None, speed_text="")
+        return self._start, self._tick
+
+    def _start(self, total: int) -> None:
+        self.bar.update(self.task, total=total)
+
+    def _tick(self, n: int) -> None:
+        self.bar.advance(self.task, n)
+        speed = self.bar.tasks[0].speed
+        self.bar.update(self.task, speed_text=f"{speed:,.1f} households/s" if speed else "")
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(None, None, None)
+
+
+def _filters(**kw: Any) -> Any:
+    from trimtab.workflow.proposals import ProposalFilter
+
+    return ProposalFilter(**kw)
+
+
+def proposals(
+    db: Db = None,
+    as_of: AsOf = None,
+    state: Annotated[
+        str | None, typer.Option(help="proposed, approved, rejected, released")
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="trade, no_trade, exception, quiet")] = None,
+    rule: Annotated[str | None, typer.Option(help="Has an exception of this rule")] = None,
+    household: Annotated[str | None, typer.Option(help="Household id")] = None,
+    advisor: Annotated[str | None, typer.Option(help="Advisor")] = None,
+    min_value: Annotated[str | None, typer.Option(help="Smallest value, USD")] = None,
+    max_value: Annotated[str | None, typer.Option(help="Largest value, USD")] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            help="household, value, tax, exceptions, trades, advisor; -KEY for descending"
+        ),
+    ] = "household",
+    limit: Annotated[int | None, typer.Option(min=1, help="Page size")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines")] = False,
+) -> None:
+    """The review queue: current proposals, filtered and sorted."""
+    from trimtab.workflow.codec import to_plain
+    from trimtab.workflow.proposals import list_proposals
+
+    def body() -> None:
+        f = _filters(
+            as_of=_date(as_of),
+            state=state,
+            status=status,
+            rule=rule,
+            household=household,
+            advisor=advisor,
+            min_value=_money(min_value),
+            max_value=_money(max_value),
+        )
+        rows = list_proposals(_engine(db), f, sort, limit=limit, offset=offset)
+        if as_json:
+            for r in rows:
+                print(json.dumps(to_plain(r), sort_keys=True, default=str))
+            return
+        table = Table(title=f"{len(rows)} proposal(s)")
+        for name in (
+            "id",
+            "as of",
+            "household",
+            "advisor",
+            "state",
+            "status",
+            "value USD",
+            "est. tax USD",
+            "trades",
+            "exceptions",
+        ):
+            table.add_column(name, justify="right" if "USD" in name or name == "id" else "left")
+        for r in rows:
+            table.add_row(
+                str(r.proposal_id),
+                str(r.as_of),
+                r.household_id,
+                r.advisor or "",
+                r.state,
+                r.status,
+                f"{r.value:,.2f}",
+                f"{r.est_tax:,.2f}",
+                str(r.trades),
+                ", ".join(r.rules),
+            )
+        out.print(table)
+
+    _guard(body)
+
+
+def _decision(verb: str) -> Callable[..., None]:
+    def command(
+        ids: Annotated[list[int] | None, typer.Argument(help="Proposal ids")] = None,
+        db: Db = None,
+        as_of: AsOf = None,
+        clean: Annotated[
+            bool, typer.Option("--clean", help="Every clean proposal (trades, no exception)")
+        ] = False,
+        rule: Annotated[str | None, typer.Option(help="Those with this rule")] = None,
+        household: Annotated[str | None, typer.Option(help="Household id")] = None,
+        advisor: Annotated[str | None, typer.Option(help="Advisor")] = None,
+        note: Annotated[str | None, typer.Option(help="Why")] = None,
+        actor: Actor = None,
+    ) -> None:
+        from trimtab.workflow import proposals as p
+
+        if not ids and not (clean or rule or household or advisor):
+            raise typer.BadParameter("name proposal ids, or a filter (--clean, --rule, ...)")
+
+        def body() -> None:
+            f = _filters(
+                as_of=_date(as_of),
+                ids=tuple(ids) if ids else None,
+                rule=rule,
+                household=household,
+                advisor=advisor,
+                clean=True if clean else None,
+            )
+            done = getattr(p, verb)(_engine(db), f, _actor(actor), note)
+            out.print(
+                f"{verb.rstrip('e')}ed {len(done)} proposal(s)"
+                + (f": {_ids(done)}" if done else "")
+            )
+
+        _guard(body)
+
+    command.__doc__ = f"{verb.capitalize()} proposals: by id, or every one a filter selects."
+    return command
+
+
+def _ids(ids: list[int]) -> str:
+    text = ", ".join(map(str, ids[:20]))
+    return text + (f" ... (+{len(ids) - 20})" if len(ids) > 20 else "")
+
+
+def orders(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for orders.csv, allocations.csv")],
+    db: Db = None,
+    as_of: AsOf = None,
+    release: Annotated[
+        int | None, typer.Option(help="Write an earlier release again (releases nothing)")
+    ] = None,
+    actor: Actor = None,
+) -> None:
+    """Release approved proposals as block orders with allocations; nothing is sent twice."""
+    from trimtab.workflow.orders import release_orders, stored_release, write_release
+
+    def body() -> None:
+        engine = _engine(db)
+        if release is not None:
+            done = stored_release(engine, release)
+        else:
+            done = release_orders(engine, _actor(actor), _date(as_of))
+        counts = write_release(done, out_dir)
+        out.print(
+            f"release {done.release_id}: {len(done.proposals)} proposal(s), "
+            f"{counts['orders.csv']} order(s), {counts['allocations.csv']} "
+            f"allocation(s) written to {out_dir}"
+        )
+
+    _guard(body)
+
+
+def audit_log(
+    db: Db = None,
+    action: Annotated[str | None, typer.Option(help="Only this action")] = None,
+    subject: Annotated[str | None, typer.Option(help="Subject prefix, e.g. proposal:12")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many")] = 100,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many")] = 0,
+) -> None:
+    """Print the audit log (JSON lines, oldest first)."""
+    from trimtab.workflow.audit import audit
+
+    def body() -> None:
+        for e in audit(_engine(db), action=action, subject=subject, limit=limit, offset=offset):
+            print(
+                json.dumps(
+                    {
+                        "event_id": e.event_id,
+                        "at": e.at.isoformat(),
+                        "actor": e.actor,
+                        "action": e.action,
+                        "subject": e.subject,
+                        "detail": e.detail,
+                    }
+                )
+            )
+
+    _guard(body)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the daily commands to the `trimtab` app."""
+    app.command("run")(run)
+    app.command("proposals")(proposals)
+    app.command("approve")(_decision("approve"))
+    app.command("reject")(_decision("reject"))
+    app.command("orders")(orders)
+    app.command("audit")(audit_log)

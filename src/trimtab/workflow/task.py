@@ -1,0 +1,340 @@
+"""The daily run's pure task: a chunk of households in, their outcomes out.
+
+No database, no files: the same function runs in the calling process, a local process pool or a
+Dask worker (trimtab.batch), and gives the same bytes wherever it runs. Each household's inputs
+(its records and the run's context for it) are serialised canonically; their digest is the
+household's input version, so a rerun skips a household whose inputs have not changed and a
+proposal can be recomputed later from what the store keeps (`reproduce`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from trimtab.book import Book
+from trimtab.errors import DataError
+from trimtab.money import cents
+from trimtab.names import Status
+from trimtab.rebalance.proposal import Proposal, Reason
+from trimtab.rebalance.run import rebalance_snapshot
+from trimtab.risk.model import RiskModel
+from trimtab.snapshot import Snapshot, build_snapshots
+from trimtab.tax.ledger import replay
+from trimtab.tax.records import Ledger
+from trimtab.workflow import codec
+from trimtab.workflow.rules import ERROR, Facts, Hit, check
+from trimtab.workflow.screen import Context, triggers
+
+HOUSEHOLD_FIELDS = ("households", "accounts", "lots", "transactions", "restrictions", "cash_flows")
+"""Book fields that belong to households; every other field (securities, models, settings...)
+is book-wide and shared by the whole run."""
+
+QUIET = "quiet"
+UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, eq=False)
+class Shared:
+    """The run's book-wide inputs. `book` holds no household records and no price history: the
+    risk model estimated from it and each security's last price date stand in for it."""
+
+    as_of: date
+    method: str
+    book: Book
+    risk: RiskModel
+    price_dates: Mapping[str, date] = field(default_factory=dict)
+    digest: str = ""
+    """Digest of `text()`: part of every household's input digest (see `with_digest`)."""
+
+    def with_digest(self) -> Shared:
+        """The same inputs with `digest` set (computed once, in the calling process)."""
+        return dataclasses.replace(self, digest=codec.digest(self.text()))
+
+    def text(self) -> str:
+        """Canonical JSON of the shared inputs (stored once per run)."""
+        wide = {f: getattr(self.book, f) for f in _shared_fields()}
+        risk = {
+            "symbols": self.risk.symbols,
+            "cov": self.risk.cov,
+            "source": self.risk.source,
+            "shrinkage": self.risk.shrinkage,
+        }
+        return codec.dumps(
+            {
+                "as_of": self.as_of,
+                "method": self.method,
+                "book": wide,
+                "risk": risk,
+                "price_dates": dict(self.price_dates),
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One household to do: its context, and the input digest of its current proposal (if any)."""
+
+    household_id: str
+    ctx: Context
+    known_digest: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    """Households sent together to a worker: their records (a Book with only the household
+    fields filled) and one job each."""
+
+    records: Book
+    jobs: tuple[Job, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A household's result. `payload` is the canonical JSON stored as the proposal; an
+    `unchanged` outcome (inputs as before) carries no payload and is not stored again."""
+
+    household_id: str
+    status: str
+    screen: tuple[str, ...]
+    hits: tuple[Hit, ...]
+    value: Decimal
+    est_tax: Decimal
+    baseline_tax: Decimal | None
+    trades: int
+    inputs: str
+    digest: str
+    payload: str
+    proposal: Proposal | None = None
+
+
+def solve_chunk(shared: Shared, chunk: Chunk) -> list[Outcome]:
+    """Outcomes for the chunk's households, in job order. Never raises for one household."""
+    book = dataclasses.replace(
+        shared.book, **{f: getattr(chunk.records, f) for f in HOUSEHOLD_FIELDS}
+    )
+    ids = [j.household_id for j in chunk.jobs]
+    try:
+        ledger: Ledger | None = replay(book, ids)
+    except DataError:
+        ledger = None  # one household's history is broken: replay them one by one
+    out = []
+    for job in chunk.jobs:
+        inputs = household_text(book, job.household_id, job.ctx)
+        digest = input_digest(shared, inputs)
+        if digest == job.known_digest:
+            out.append(_unchanged(job.household_id, inputs, digest))
+            continue
+        out.append(solve_household(shared, book, job.household_id, job.ctx, ledger, inputs))
+    return out
+
+
+def solve_household(
+    shared: Shared,
+    book: Book,
+    household_id: str,
+    ctx: Context,
+    ledger: Ledger | None,
+    inputs: str,
+) -> Outcome:
+    """One household: snapshot, screen, solve (unless quiet), check the exception rules."""
+    digest = input_digest(shared, inputs)
+    try:
+        if ledger is None:
+            ledger = replay(book, [household_id])
+        (snap,) = build_snapshots(book, ledger, shared.as_of, [household_id], shared.risk)
+        return _decide(shared, snap, ctx, inputs, digest)
+    except Exception as exc:  # a broken household never stops the run: it is reported instead
+        hit = Hit(ERROR, None, f"{type(exc).__name__}: {exc}")
+        return _outcome(
+            household_id, Status.EXCEPTION.value, (), (hit,), Decimal(0), None, None, inputs, digest
+        )
+
+
+def _decide(shared: Shared, snap: Snapshot, ctx: Context, inputs: str, digest: str) -> Outcome:
+    settings = shared.book.settings
+    fired = triggers(snap, ctx, settings.screen)
+    hid = snap.household.household_id
+    if settings.screen.enabled and not fired:
+        hits = check(Facts(snap, None, ctx, shared.price_dates), settings.exceptions)
+        value = cents(Decimal(repr(float(snap.account_values().sum()))))
+        status = Status.EXCEPTION.value if hits else QUIET
+        return _outcome(hid, status, (), hits, value, None, None, inputs, digest)
+    proposal = rebalance_snapshot(snap, settings, shared.method)
+    if "model_change" in fired:
+        proposal = _tag_model_change(proposal, snap, ctx)
+    hits = check(Facts(snap, proposal, ctx, shared.price_dates), settings.exceptions)
+    baseline = None
+    if settings.workflow.compare_baseline and shared.method != "baseline":
+        baseline = _tax(rebalance_snapshot(snap, settings, "baseline"))
+    status = _status(proposal, hits)
+    return _outcome(
+        hid, status, fired, hits, proposal.household.value, proposal, baseline, inputs, digest
+    )
+
+
+def _status(proposal: Proposal, hits: Sequence[Hit]) -> str:
+    if hits:
+        return Status.EXCEPTION.value
+    return Status.TRADE.value if proposal.trades else Status.NO_TRADE.value
+
+
+def _tax(proposal: Proposal) -> Decimal:
+    return sum((r.est_tax for r in proposal.accounts), Decimal(0))
+
+
+def _tag_model_change(proposal: Proposal, snap: Snapshot, ctx: Context) -> Proposal:
+    """Trades of accounts whose model changed say so (`model_change` added to their reason)."""
+    changed = set(ctx.changed_models)
+    hh_changed = snap.household.model_id in changed
+    accounts = {a.account_id for a in snap.accounts if hh_changed or a.model_id in changed}
+    trades = tuple(
+        t
+        if t.account_id not in accounts or Reason.MODEL_CHANGE in t.reason.split(";")
+        else dataclasses.replace(
+            t, reason=f"{t.reason};{Reason.MODEL_CHANGE}" if t.reason else Reason.MODEL_CHANGE
+        )
+        for t in proposal.trades
+    )
+    return dataclasses.replace(proposal, trades=trades)
+
+
+def _outcome(
+    hid: str,
+    status: str,
+    screen: tuple[str, ...],
+    hits: tuple[Hit, ...],
+    value: Decimal,
+    proposal: Proposal | None,
+    baseline: Decimal | None,
+    inputs: str,
+    digest: str,
+) -> Outcome:
+    est_tax = _tax(proposal) if proposal is not None else Decimal(0)
+    payload = codec.dumps(
+        {
+            "household_id": hid,
+            "status": status,
+            "screen": screen,
+            "exceptions": hits,
+            "value": value,
+            "est_tax": est_tax,
+            "baseline_tax": baseline,
+            "proposal": proposal,
+        }
+    )
+    trades = len(proposal.trades) if proposal is not None else 0
+    return Outcome(
+        hid,
+        status,
+        screen,
+        hits,
+        value,
+        est_tax,
+        baseline,
+        trades,
+        inputs,
+        digest,
+        payload,
+        proposal,
+    )
+
+
+def _unchanged(hid: str, inputs: str, digest: str) -> Outcome:
+    return Outcome(hid, UNCHANGED, (), (), Decimal(0), Decimal(0), None, 0, inputs, digest, "")
+
+
+def input_digest(shared: Shared, inputs: str) -> str:
+    """A household's input version: its own inputs and the run's book-wide ones."""
+    return codec.digest(f"{shared.digest}\n{inputs}")
+
+
+def household_text(book: Book, household_id: str, ctx: Context) -> str:
+    """Canonical JSON of one household's inputs: its records and the run's context for it."""
+    return codec.dumps({"records": household_records(book, household_id), "context": ctx})
+
+
+def household_records(book: Book, household_id: str) -> dict[str, tuple[Any, ...]]:
+    """The household's records of every household field, in book order."""
+    accounts = book.accounts_by_household.get(household_id, [])
+    ids = {a.account_id for a in accounts}
+    scopes = ids | {household_id}
+    return {
+        "households": (book.household_by_id[household_id],),
+        "accounts": tuple(accounts),
+        "lots": tuple(lot for a in accounts for lot in book.lots_by_account.get(a.account_id, ())),
+        "transactions": tuple(
+            t for a in accounts for t in book.transactions_by_account.get(a.account_id, ())
+        ),
+        "restrictions": tuple(
+            r for s in sorted(scopes) for r in _by_scope(book, "restrictions").get(s, ())
+        ),
+        "cash_flows": tuple(
+            c for s in sorted(scopes) for c in _by_scope(book, "cash_flows").get(s, ())
+        ),
+    }
+
+
+def _by_scope(book: Book, name: str) -> dict[str, list[Any]]:
+    cache = book.__dict__.setdefault(f"_workflow_{name}_by_scope", {})
+    if not cache:
+        grouped: dict[str, list[Any]] = defaultdict(list)
+        for record in getattr(book, name):
+            grouped[record.scope].append(record)
+        cache.update(grouped)
+    return cache
+
+
+def _shared_fields() -> tuple[str, ...]:
+    skip = {*HOUSEHOLD_FIELDS, "price_history"}
+    return tuple(f.name for f in dataclasses.fields(Book) if f.name not in skip)
+
+
+def shared_from_text(text: str) -> Shared:
+    """The inverse of `Shared.text`."""
+    data = json.loads(text)
+    hints = _book_hints()
+    wide = {k: codec.from_plain(hints[k], v) for k, v in data["book"].items()}
+    empty = dict.fromkeys(HOUSEHOLD_FIELDS, ())
+    book = Book(**empty, **wide)  # type: ignore[arg-type]
+    r = data["risk"]
+    risk = RiskModel(
+        tuple(r["symbols"]),
+        np.array(r["cov"], dtype=float).reshape(len(r["symbols"]), len(r["symbols"])),
+        r["source"],
+        r["shrinkage"],
+    )
+    dates = {k: date.fromisoformat(v) for k, v in data["price_dates"].items()}
+    day = date.fromisoformat(data["as_of"])
+    return Shared(day, data["method"], book, risk, dates, codec.digest(text))
+
+
+def household_from_text(text: str) -> tuple[dict[str, tuple[Any, ...]], Context]:
+    """The inverse of `household_text`: records by field, and the context."""
+    data = json.loads(text)
+    hints = _book_hints()
+    records = {k: codec.from_plain(hints[k], v) for k, v in data["records"].items()}
+    return records, codec.from_plain(Context, data["context"])
+
+
+def _book_hints() -> dict[str, Any]:
+    import typing
+
+    return typing.get_type_hints(Book)
+
+
+def recompute(shared_text: str, household_text_: str) -> Outcome:
+    """A household's outcome recomputed from stored inputs alone (for audit and tests)."""
+    shared = shared_from_text(shared_text)
+    records, ctx = household_from_text(household_text_)
+    book = dataclasses.replace(shared.book, **records)
+    hid = records["households"][0].household_id
+    return solve_household(shared, book, hid, ctx, None, household_text_)

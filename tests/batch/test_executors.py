@@ -1,0 +1,67 @@
+"""The same store gives identical proposals in one process, on a process pool and on a local
+Dask cluster; `trimtab run --scheduler` stores them like any other run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from distributed import Client, LocalCluster
+
+from trimtab.batch import DaskExecutor, PoolExecutor, SequentialExecutor
+from trimtab.generate import generate_book
+from trimtab.store import import_book, make_engine, upgrade
+from trimtab.workflow.prepare import jobs_and_chunks
+from trimtab.workflow.proposals import list_proposals
+from trimtab.workflow.run import plan_day, run_day
+from trimtab.workflow.task import solve_chunk
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('batch') / 'day.sqlite'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    import_book(engine, generate_book(6, seed=21))
+    engine.dispose()
+    return url
+
+
+def payloads(executor: object, url: str) -> dict[str, str]:
+    plan = plan_day(make_engine(url))
+    _, chunks = jobs_and_chunks(plan.book, plan.contexts, plan.current, 2)
+    found = {}
+    for _, outcomes in executor.run(solve_chunk, plan.shared, chunks):  # type: ignore[attr-defined]
+        found.update({o.household_id: o.payload for o in outcomes})
+    return found
+
+
+def test_sequential_pool_and_dask_give_identical_proposals(
+    store: str, cluster: LocalCluster
+) -> None:
+    alone = payloads(SequentialExecutor(), store)
+    assert len(alone) == 6
+    assert any('"trades":[{' in p for p in alone.values())
+    assert payloads(PoolExecutor(2), store) == alone
+    with Client(cluster) as client:
+        assert payloads(DaskExecutor(client=client), store) == alone
+
+
+def test_a_run_on_a_dask_scheduler_stores_the_same_proposals(
+    store: str, cluster: LocalCluster, tmp_path: Path
+) -> None:
+    engine = make_engine(store)
+    result = run_day(engine, executor=DaskExecutor(cluster.scheduler_address))
+    assert result.proposed == 6
+    rows = list_proposals(engine)
+    assert len(rows) == 6
+    assert {r.run_id for r in rows} == {result.run_id}
