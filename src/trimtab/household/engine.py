@@ -63,7 +63,7 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
         decision.objective[a] = sum(terms.values())
         decision.objective_terms[a] = terms
         mine = lots[data.lot_account == i]
-        why = context(snap, a, data, sells_f, settings)
+        why = context(snap, a, data, solution.sells, settings)
         decision.reasons.update(
             trade_reasons(
                 snap, a, mine, decision.lot_sells[mine], buys[i], costs, decision.flows[a], why

@@ -88,7 +88,7 @@ def _account(
     decision.buys[a] = buys
     decision.objective[a] = sum(terms.values())
     decision.objective_terms[a] = terms
-    why = context(snap, a, data, sells_f, settings)
+    why = context(snap, a, data, solution.sells, settings)
     decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow, why))
     _carry_forward(snap, lots, sells, buys, costs, carry)
     missed = band_breaches(data, sells_f, buys_f)

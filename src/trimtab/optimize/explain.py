@@ -19,30 +19,27 @@ BUDGET_SLACK = 1e-6
 @dataclass(frozen=True, slots=True)
 class Context:
     """What a trade's reason depends on beyond the trade: whether the account's model changed
-    (`[model_change]`), whether the gain or tax budget held sales back (binding), and whether
-    the budget, already exceeded this year, forced losses to be realized (a negative cap)."""
+    (`[model_change]`) and whether the household's gain or tax budget binds (the solve uses all
+    of it: gain sales were held back by it, loss sales made room under it)."""
 
     model_changed: bool = False
-    budget_limits: bool = False
-    budget_forces: bool = False
+    budget_binds: bool = False
 
 
 def context(
     snap: Snapshot, a: int, data: ProblemData, sells: np.ndarray, settings: Settings
 ) -> Context:
-    """The context of account `a`'s trades in problem `data` at `sells` (fractions of scale)."""
+    """The context of account `a`'s trades in problem `data`; `sells` is the solve's (fractions of
+    scale, before rounding trims them under a binding cap)."""
     account = snap.accounts[a]
     model = account.model_id or snap.household.model_id
-    limits = forces = False
+    binds = False
     for unit, cap in (
         (data.lot_gain, data.gain_cap),
         (data.lot_gain * data.lot_tax_rate, data.tax_cap),
     ):
-        if cap is None:
-            continue
-        limits |= float(unit @ sells) >= cap - BUDGET_SLACK
-        forces |= cap < 0
-    return Context(model in settings.model_change.models, limits, forces)
+        binds |= cap is not None and float(unit @ sells) >= cap - BUDGET_SLACK
+    return Context(model in settings.model_change.models, binds)
 
 
 def trade_reasons(
@@ -60,8 +57,9 @@ def trade_reasons(
     screen: an excluded holding sold; loss_harvest: a loss lot sold; cash_raise: a sale when cash
     is requested; invest_cash: a buy with a deposit; substitute: a buy outside the model, in
     place of a model security (harvested or wash-blocked); model_change: what would be drift in
-    an account whose model changed; drift: anything else. gain_budget is added to gain sales
-    when the budget held them back, and to loss sales when an exceeded budget forced them.
+    an account whose model changed; drift: anything else. gain_budget is added to every sale
+    that realizes a gain or a loss while the gain or tax budget binds: the budget held the
+    gains back, and the losses were sold to make room under it.
     Household mode adds asset_location to trades that move a security between the household's
     accounts.
     """
@@ -72,17 +70,15 @@ def trade_reasons(
     for i in np.flatnonzero(sells > 0):
         s = int(sold_sec[i])
         reasons = out.setdefault((a, s), [])
-        loss = bool(costs.loss[lots[i]])
         if snap.exclude[a, s]:
             _add(reasons, Reason.SCREEN)
-        elif loss:
+        elif costs.loss[lots[i]]:
             _add(reasons, Reason.LOSS_HARVEST)
         elif flow < 0:
             _add(reasons, Reason.CASH_RAISE)
         else:
             _add(reasons, drift)
-        gain = costs.gain[lots[i]] > 0
-        if (why.budget_limits and gain) or (why.budget_forces and loss):
+        if why.budget_binds and costs.gain[lots[i]] != 0:
             _add(reasons, Reason.GAIN_BUDGET)
     for s in np.flatnonzero(buys > 0):
         reasons = out.setdefault((a, int(s)), [])
