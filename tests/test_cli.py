@@ -119,7 +119,7 @@ def test_validate_broken_book_prints_file_row_field(tmp_path: Path) -> None:
     result = run("validate", broken(tmp_path))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert "securities.csv:2 [price]: must be > 0, got -5" in lines
+    assert "securities.csv:2 [price]: must be > 0, got -5 (5 rows of " in result.stdout
     assert any(line.startswith("accounts.csv:5 [household_id]: ") for line in lines)
     assert "problem(s)" in result.stderr
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
-from trimtab.book import load_book
+from trimtab.book import Book, load_book
 from trimtab.cli import app
-from trimtab.store import export_book, has_book, make_engine
+from trimtab.store import export_book, has_book, import_book, make_engine, upgrade
+
+SMALL = Path(__file__).parent / "fixtures" / "small_book"
 
 OUTPUTS = {
     "trades.csv", "accounts_summary.csv", "households_summary.csv", "orders.csv",
@@ -57,18 +59,69 @@ def test_demo_runs_the_whole_loop(tmp_path: Path, sqlite_url: str) -> None:
     assert {a["status"] for a in accounts} <= {"trade", "no_trade", "exception"}
 
 
-def test_demo_again_into_the_same_folder_shows_the_new_book(
-    tmp_path: Path, sqlite_url: str
-) -> None:
+def test_demo_again_into_the_same_folder_shows_the_new_book(tmp_path: Path) -> None:
     """Running the demo twice (the README's `python3 dev.py demo`, default ./demo-out) must leave
     the second run's book everywhere: no file of the first book may survive in book-from-store."""
     out = tmp_path / "demo"
-    first = demo(out, sqlite_url, "--seed", "0")  # its book has a cash_flows.csv row
+    first = own_store_demo(out, "--seed", "0")  # its book has a cash_flows.csv row
     assert first.exit_code == 0, first.output
-    second = demo(out, sqlite_url, "--seed", "7")  # its book has no cash flow
+    second = own_store_demo(out, "--seed", "7")  # its book has no cash flow
     assert second.exit_code == 0, second.output
     book = load_book(out / "book")
     assert not book.cash_flows
     from_store = load_book(out / "book-from-store")
     assert from_store.cash_flows == book.cash_flows, "first run's cash_flows.csv survived"
     assert from_store == book
+
+
+def own_store_demo(out: Path, *extra: str, env: dict[str, str] | None = None) -> Result:
+    args = ["demo", "--households", "15", "--out", str(out), *extra]
+    return CliRunner(env=env or {}).invoke(app, args)
+
+
+def _store_a_book(url: str) -> Book:
+    book = load_book(SMALL)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        import_book(engine, book)
+    finally:
+        engine.dispose()
+    return book
+
+
+def _stored(url: str) -> Book:
+    engine = make_engine(url)
+    try:
+        return export_book(engine)
+    finally:
+        engine.dispose()
+
+
+def test_the_demo_keeps_its_own_store_and_says_where(tmp_path: Path) -> None:
+    """The user's store (here named by TRIMTAB_DATABASE_URL) keeps its book: the demo's goes to
+    DIR/demo.sqlite, and the demo says so."""
+    users = f"sqlite:///{tmp_path / 'mine.sqlite'}"
+    book = _store_a_book(users)
+    out = tmp_path / "demo"
+    result = own_store_demo(out, env={"TRIMTAB_DATABASE_URL": users})
+    assert result.exit_code == 0, result.output
+    assert _stored(users) == book
+    assert (out / "demo.sqlite").is_file()
+    assert "demo.sqlite" in result.stdout and "the demo's own store" in result.stdout
+    assert len(_stored(f"sqlite:///{out / 'demo.sqlite'}").households) == 15
+
+
+def test_the_demo_refuses_to_replace_a_stored_book_without_replace(
+    tmp_path: Path, db_url: str
+) -> None:
+    book = _store_a_book(db_url)
+    out = tmp_path / "demo"
+    refused = demo(out, db_url)
+    assert refused.exit_code == 2
+    assert "already holds a book" in refused.output and "--replace" in refused.output
+    assert not out.exists()
+    assert _stored(db_url) == book
+    replaced = demo(out, db_url, "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    assert len(_stored(db_url).households) == 15

@@ -15,24 +15,60 @@ from rich.markup import escape
 
 from trimtab.commands import daily
 from trimtab.errors import DataError, TrimtabError
+from trimtab.names import Method
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="trimtab: automated, tax-aware, household-level portfolio rebalancing.",
+    rich_markup_mode=None,
+    help="trimtab: automated, tax-aware, household-level portfolio rebalancing.\n\n"
+    "New here? Run `trimtab demo`, or `trimtab generate book` then `trimtab rebalance book "
+    "--out proposal`. `trimtab COMMAND --help` explains each command; docs/cli.md has them all.",
 )
-db_app = typer.Typer(no_args_is_help=True, help="The embedded store (SQLite default, or any URL).")
+db_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="The embedded store (SQLite default, or any URL).",
+)
 app.add_typer(db_app, name="db")
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLAlchemy URL (default: TRIMTAB_DATABASE_URL or SQLite)"),
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL of the store (default: TRIMTAB_DATABASE_URL, else the embedded "
+        "SQLite file)",
+    ),
 ]
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: book's as_of)")
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATE", help="Date YYYY-MM-DD (default: the book's as_of, else today)"
+    ),
 ]
+
+
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import version
+
+        out.print(f"trimtab {version('trimtab')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options of `trimtab` itself (the app's help text is set on `app`)."""
 
 
 def _date(text: str | None) -> date | None:
@@ -46,7 +82,9 @@ def _date(text: str | None) -> date | None:
 
 BookArg = Annotated[
     Path | None,
-    typer.Argument(help="Book folder; leave it out to use the book in the store (--db)"),
+    typer.Argument(
+        metavar="[BOOK]", help="Book folder; leave it out to use the book in the store (--db)"
+    ),
 ]
 
 
@@ -79,6 +117,21 @@ def _stored(db: str | None) -> Any:
     return b
 
 
+def _outside_the_book(out: Path, book: Path | None) -> None:
+    """Refuse an output path that is the book folder or inside it: the outputs would become
+    files of the book, which would then no longer validate."""
+    if book is None:
+        return
+    target, folder = out.resolve(), book.resolve()
+    if target == folder or folder in target.parents:
+        from trimtab.errors import ConfigError
+
+        raise ConfigError(
+            f"--out {out} is inside the book folder {book}: the outputs would become part of the "
+            "book; choose a folder outside it"
+        )
+
+
 def _guard(fn: Callable[[], Any]) -> Any:
     """Run a command body; a trimtab error prints its message and exits with its code."""
     try:
@@ -93,7 +146,7 @@ def _guard(fn: Callable[[], Any]) -> Any:
 
 @app.command()
 def validate(
-    book: Path,
+    book: Annotated[Path, typer.Argument(metavar="BOOK", help="Book folder")],
     as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON")] = False,
     as_of: AsOf = None,
 ) -> None:
@@ -113,21 +166,27 @@ def validate(
 
 @app.command()
 def rebalance(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the outputs")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for the outputs (created)")
+    ],
     book: BookArg = None,
     as_of: AsOf = None,
-    method: Annotated[str | None, typer.Option(help="Rebalancing method")] = None,
+    method: Annotated[
+        Method,
+        typer.Option(
+            help="optimize: tax-aware, household-aware; baseline: snap to target, tax-blind"
+        ),
+    ] = Method.OPTIMIZE,
     db: DbOption = None,
 ) -> None:
-    """Propose trades for every account; writes trades, summaries and block orders."""
+    """Propose trades for every account; writes trades, summaries, positions and block orders."""
     from trimtab.rebalance.outputs import write_outputs
-    from trimtab.rebalance.run import DEFAULT_METHOD, METHODS, rebalance_book
+    from trimtab.rebalance.run import rebalance_book
 
-    name = method or DEFAULT_METHOD
-    if name not in METHODS:
-        raise typer.BadParameter(f"unknown method {name!r}; one of {', '.join(METHODS)}")
+    name = method.value
 
     def body() -> None:
+        _outside_the_book(out_dir, book)
         b = _load(book, as_of, db)
         proposals = _with_progress(len(b.households), "rebalancing", lambda tick: rebalance_book(
             b, method=name, progress=tick))  # fmt: skip
@@ -139,9 +198,13 @@ def rebalance(
 
 @app.command("tax-report")
 def tax_report(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for the report (created)")
+    ],
     book: BookArg = None,
-    year: Annotated[int | None, typer.Option(help="Tax year (default: the as-of year)")] = None,
+    year: Annotated[
+        int | None, typer.Option(metavar="YYYY", help="Tax year (default: the as-of year)")
+    ] = None,
     as_of: AsOf = None,
     db: DbOption = None,
 ) -> None:
@@ -149,6 +212,7 @@ def tax_report(
     from trimtab.tax.report import write_tax_report
 
     def body() -> None:
+        _outside_the_book(out_dir, book)
         b = _load(book, as_of, db)
         counts = write_tax_report(b, out_dir, year=year)
         for name, n in counts.items():
@@ -160,58 +224,58 @@ def tax_report(
 @app.command()
 def frontier(
     book: BookArg = None,
-    account: Annotated[str | None, typer.Option(help="Account to trace")] = None,
-    household: Annotated[str | None, typer.Option(help="Household (with a model) to trace")] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(metavar="ID", help="Account to trace (this or --household is required)"),
+    ] = None,
+    household: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ID", help="Household with a model to trace (this or --account is required)"
+        ),
+    ] = None,
     as_of: AsOf = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Also write the points as CSV")
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Also write the points as CSV (default: none)"),
     ] = None,
     db: DbOption = None,
 ) -> None:
     """The tax/tracking frontier: from "ignore taxes" to "no realized gains"."""
     from rich.table import Table
 
+    from trimtab.optimize.frontier import COLUMNS, csv_rows
     from trimtab.optimize.frontier import frontier as trace
 
     def body() -> None:
+        if out_file is not None:
+            _outside_the_book(out_file, book)
         b = _load(book, as_of, db)
         points = trace(b, account_id=account, household_id=household)
         table = Table(title=f"frontier: {account or household}")
-        for name in (
-            "tax weight",
-            "est tax USD",
-            "net gain USD",
-            "tracking error",
-            "drift",
-            "traded USD",
-        ):
+        names = ["tax weight", "est tax USD", "net gain USD", "tracking error", "drift",
+                 "traded USD"]  # fmt: skip
+        for name in names:
             table.add_column(name, justify="right")
-        rows = []
-        for p in points:
-            if p.feasible:
-                rows.append(
-                    [p.tax_weight, p.est_tax, p.realized_gain, p.tracking_error, p.drift, p.traded]
-                )
-            weight = "gains <= 0" if p.tax_weight is None else f"{p.tax_weight:g}"
-            if not p.feasible:
-                table.add_row(weight, "infeasible", "", "", "", "")
-                continue
-            row = [weight, f"{p.est_tax:,.2f}", f"{p.realized_gain:,.2f}",
-                   f"{p.tracking_error:.4%}", f"{p.drift:.4f}", f"{p.traded:,.0f}"]  # fmt: skip
-            table.add_row(*row)
+        for p, row in zip(points, csv_rows(points), strict=True):
+            money = (f"{x:,.2f}" for x in (p.est_tax, p.realized_gain))
+            table.add_row(
+                row[0], *money, f"{p.tracking_error:.2%}", f"{p.drift:.4f}", f"{p.traded:,.2f}"
+            )
         out.print(table)
+        for p, row in zip(points, csv_rows(points), strict=True):
+            if p.reasons:
+                out.print(f"exception at tax weight {row[0]}: {row[-1]}", highlight=False)
         if out_file is not None:
-            from trimtab.files import write_csv
-
-            header = ("tax_weight", "est_tax", "realized_gain", "tracking_error", "drift", "traded")
-            write_csv(out_file, header, ([_num(x) for x in row] for row in rows))
+            _write_file(out_file, COLUMNS, csv_rows(points))
+            out.print(f"wrote {len(points)} points to {out_file}")
 
     _guard(body)
 
 
 @app.command()
 def generate(
-    out_dir: Path,
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder for the new book")],
     households: Annotated[int, typer.Option(min=1, help="Number of households")] = 100,
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
 ) -> None:
@@ -224,7 +288,10 @@ def generate(
 
 
 @db_app.command("import")
-def db_import(book: Path, db: DbOption = None) -> None:
+def db_import(
+    book: Annotated[Path, typer.Argument(metavar="BOOK", help="Book folder")],
+    db: DbOption = None,
+) -> None:
     """Import a book, all or nothing: a bad book changes nothing and every problem is reported."""
     from trimtab.check import load_checked
     from trimtab.store import import_book, make_engine, upgrade
@@ -242,7 +309,10 @@ def db_import(book: Path, db: DbOption = None) -> None:
 
 
 @db_app.command("export")
-def db_export(out_dir: Path, db: DbOption = None) -> None:
+def db_export(
+    out_dir: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the book")],
+    db: DbOption = None,
+) -> None:
     """Write the stored book back to a book folder."""
     from trimtab.book import write_book
     from trimtab.store import export_book, make_engine, upgrade
@@ -259,23 +329,53 @@ def db_export(out_dir: Path, db: DbOption = None) -> None:
 @app.command()
 def demo(
     households: Annotated[int, typer.Option(min=1, help="Households in the sample book")] = 300,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for everything")] = Path(
-        "demo-out"
-    ),
-    db: DbOption = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for everything")
+    ] = Path("demo-out"),
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="Store to use instead of the demo's own (default: DIR/demo.sqlite; "
+            "TRIMTAB_DATABASE_URL is ignored)",
+        ),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Let the demo replace the book stored at --db"),
+    ] = False,
     seed: Annotated[int, typer.Option(help="Random seed")] = 7,
 ) -> None:
-    """Generate a sample book, store it, rebalance it and summarise: the whole loop."""
+    """Generate a sample book, store it, rebalance it and summarise: the whole loop.
+
+    The demo keeps its book in a store of its own (DIR/demo.sqlite), never in yours.
+    """
     from trimtab.demo import run_demo
 
     _guard(
-        lambda: run_demo(households=households, out_dir=out_dir, db_url=db, seed=seed, console=out)
+        lambda: run_demo(
+            households=households,
+            out_dir=out_dir,
+            db_url=db,
+            seed=seed,
+            console=out,
+            replace=replace,
+        )
     )
 
 
-def _num(value: float | None) -> str:
-    """A figure for a CSV: empty for None (the zero-gain point), else 10 significant digits."""
-    return "" if value is None else f"{value:.10g}"
+def _write_file(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    """One CSV file, all or nothing: written beside `path`, then moved onto it."""
+    from trimtab.files import write_csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.part")
+    try:
+        write_csv(part, header, rows)
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _with_progress(total: int, label: str, work: Callable[[Callable[[int], None]], Any]) -> Any:

@@ -78,6 +78,9 @@ class OptimizerSettings:
     through substitutes; the reported drift still counts them."""
     household: bool = True
     """Manage a household with a model_id as one portfolio (False: account by account)."""
+    tax_weight: float = 1.0
+    """Scale of the tax term: 1 counts taxes as estimated, 0 ignores them (the frontier varies
+    it)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,13 @@ class Status(StrEnum):
     EXCEPTION = "exception"
 
 
+class Method(StrEnum):
+    """A rebalancing method, as `trimtab rebalance --method` names it (see `rebalance.run`)."""
+
+    OPTIMIZE = "optimize"
+    BASELINE = "baseline"
+
+
 CASH = "CASH"
 """The model component that stands for cash."""
 

@@ -55,11 +55,13 @@ def broken(tmp_path: Path) -> Path:
     return folder
 
 
+# households.csv is not read (its header has a typo), so the unknown household of accounts.csv
+# line 6 and the unknown scope of cash_flows.csv line 3 cannot be told from households that were
+# not read: they are counted on the header problem (see test_the_unread_file_counts_them).
 EXPECTED = {
     ("securities.csv", 9, "symbol"),
     ("securities.csv", 10, "price"),
     ("households.csv", 1, "gain_budgte"),
-    ("accounts.csv", 6, "household_id"),
     ("accounts.csv", 7, "kind"),
     ("lots.csv", 9, "symbol"),
     ("lots.csv", 10, "account_id"),
@@ -72,7 +74,6 @@ EXPECTED = {
     ("models.csv", 10, "component"),
     ("restrictions.csv", 4, "target"),
     ("restrictions.csv", 5, "rule"),
-    ("cash_flows.csv", 3, "scope"),
     ("transactions.csv", 4, "lot_id"),
 }
 
@@ -83,6 +84,16 @@ def test_every_planted_problem_is_reported(broken: Path) -> None:
     found = {(p.file, p.row, p.field) for p in problems}
     missing = EXPECTED - found
     assert not missing, f"not reported: {sorted(missing)}\nreported: {sorted(found)}"
+
+
+def test_the_unread_file_counts_them(broken: Path) -> None:
+    _, problems = read_book(broken)
+    (header,) = [p for p in problems if p.file == "households.csv"]
+    assert header.message == (
+        "unknown column; did you mean `gain_budget`? (households.csv was not read: 2 rows; "
+        "7 rows of accounts.csv, cash_flows.csv, restrictions.csv refer to the ids of "
+        "households.csv and were not checked)"
+    )
 
 
 def test_cycle_is_named(broken: Path) -> None:

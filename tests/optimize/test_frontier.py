@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import re
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
@@ -24,12 +27,12 @@ def test_account_frontier_trades_tax_for_tracking() -> None:
     taxes = [p.est_tax for p in weighted]
     errors = [p.tracking_error for p in weighted]
     # more weight on taxes never buys more tax, and never less tracking error (tolerance: solver)
-    assert all(b <= a + 1e-6 for a, b in pairwise(taxes))
+    assert all(b <= a + Decimal("0.01") for a, b in pairwise(taxes))
     assert all(b >= a - 1e-9 for a, b in pairwise(errors))
     assert taxes[-1] < taxes[0]
     last = points[-1]
     assert last.tax_weight is None
-    assert last.realized_gain <= 1e-6  # "no realized gains": net gain capped at zero
+    assert last.realized_gain <= 0  # "no realized gains": net gain capped at zero
     assert last.tracking_error >= errors[0]
 
 
@@ -45,14 +48,57 @@ def test_household_frontier_needs_a_household_model() -> None:
         frontier(book)
 
 
-def test_cli_frontier_writes_numbers(tmp_path: Path) -> None:
+def test_cli_frontier_csv_is_as_documented(tmp_path: Path) -> None:
+    """docs/cli.md: money in USD cents, tracking error and drift as fractions to 6 decimals, the
+    last point's weight written `gains <= 0`, every point a row."""
     out = tmp_path / "frontier.csv"
     result = CliRunner().invoke(app, ["frontier", str(SMALL), "--account", "A1", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    rows = out.read_text().splitlines()
-    assert rows[0] == "tax_weight,est_tax,realized_gain,tracking_error,drift,traded"
-    assert len(rows) == len(WEIGHTS) + 2
-    assert rows[-1].split(",")[0] == ""  # the zero-gain point has no tax weight
-    assert all(float(x) >= 0 for x in rows[1].split(",")[3:])
+    with out.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+    assert reader.fieldnames == [
+        "tax_weight", "est_tax", "realized_gain", "tracking_error", "drift", "traded",
+        "exception_reasons",
+    ]  # fmt: skip
+    assert [r["tax_weight"] for r in rows] == [f"{w:g}" for w in WEIGHTS] + ["gains <= 0"]
+    for r in rows:
+        for money in ("est_tax", "realized_gain", "traded"):
+            assert re.fullmatch(r"-?\d+\.\d\d", r[money]), r
+        for fraction in ("tracking_error", "drift"):
+            assert re.fullmatch(r"\d\.\d{6}", r[fraction]), r
+    assert Decimal(rows[-1]["realized_gain"]) <= 0
+    assert [p.name for p in tmp_path.iterdir()] == ["frontier.csv"]
     unknown = CliRunner().invoke(app, ["frontier", str(SMALL), "--account", "NOPE"])
     assert unknown.exit_code == 2
+
+
+def _summary_row(path: Path, key: str, value: str) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return next(r for r in csv.DictReader(f) if r[key] == value)
+
+
+@pytest.mark.parametrize(("option", "ident", "summary"), [
+    ("--account", "A1", "accounts_summary.csv"),
+    ("--household", "H2", "households_summary.csv"),
+])  # fmt: skip
+def test_the_point_at_tax_weight_1_is_the_rebalance(
+    tmp_path: Path, option: str, ident: str, summary: str
+) -> None:
+    """Same problem, same measure: the frontier's drift, tax and gain at weight 1 are the
+    summary's `drift_after`, `est_tax` and realized gains for the same account or household."""
+    proposal = tmp_path / "proposal"
+    ran = CliRunner().invoke(app, ["rebalance", str(SMALL), "--out", str(proposal)])
+    assert ran.exit_code == 0, ran.output
+    out = tmp_path / "frontier.csv"
+    traced = CliRunner().invoke(app, ["frontier", str(SMALL), option, ident, "--out", str(out)])
+    assert traced.exit_code == 0, traced.output
+    with out.open(newline="", encoding="utf-8") as f:
+        at_one = next(r for r in csv.DictReader(f) if r["tax_weight"] == "1")
+    key = "account_id" if option == "--account" else "household_id"
+    row = _summary_row(proposal / summary, key, ident)
+    assert at_one["drift"] == row["drift_after"]
+    assert Decimal(at_one["est_tax"]) == Decimal(row["est_tax"])
+    if option == "--account":
+        gain = Decimal(row["realized_st"]) + Decimal(row["realized_lt"])
+        assert Decimal(at_one["realized_gain"]) == gain

@@ -37,8 +37,9 @@ AS_OF = date(2024, 6, 14)
 CLASSES = ("us_large", "intl_developed", "us_bond")
 TAGS = ("fossil", "tobacco")
 CENT = Decimal("0.01")
-CRASH = re.compile(r"^[A-Z]\w*(Error|Exception)\b")
-"""An exception reason that is a Python error leaking out (the run's safety net caught it)."""
+CRASH = re.compile(r"^internal error\b|^[A-Z]\w*(Error|Exception)\b")
+"""An exception reason that is a Python error leaking out (the run's safety net caught it:
+`trimtab.rebalance.run.crash_reason`)."""
 
 
 def usd(value: float) -> Decimal:
@@ -301,6 +302,19 @@ def check_no_crash(proposal: Proposal) -> None:
         for reason in r.exception_reasons:
             if CRASH.match(reason):
                 raise AssertionError(f"{r.account_id}: the method crashed: {reason}")
+            for need, can in SHORT.findall(reason):
+                if _usd(need) <= _usd(can):
+                    raise AssertionError(
+                        f"{r.account_id}: a reason that contradicts itself: {reason}"
+                    )
+
+
+SHORT = re.compile(r"(-?[\d,.]+) USD must be raised but only (-?[\d,.]+) USD may be sold")
+"""A cash reason that is only true when the need exceeds what may be sold."""
+
+
+def _usd(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
 
 
 def realized_net(proposal: Proposal) -> Decimal:

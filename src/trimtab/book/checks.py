@@ -1,4 +1,8 @@
-"""Cross-file checks: every reference resolves, ids are unique, models are sound."""
+"""Cross-file checks: every reference resolves, ids are unique, models are sound.
+
+An unknown reference that follows from a row or file the reader could not read is not reported
+here: `Tables.fold` counts it on the root problem instead (see `trimtab.book.folding`).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from trimtab.names import CASH, Side
 
 if TYPE_CHECKING:
     from trimtab.book.book import Book
+    from trimtab.book.folding import Fold
     from trimtab.book.read import Tables
     from trimtab.domain import Account
 
@@ -31,38 +36,46 @@ def check_references(book: Book, tables: Tables, as_of: date | None) -> list[Pro
     households = book.household_by_id
     accounts = book.account_by_id
     models = set(book.model_by_id)
+    fold = tables.fold
 
     for line, v in r["households.csv"]:
         if v["model_id"] and v["model_id"] not in models:
+            if fold.caused(["model"], v["model_id"], "households.csv"):
+                continue
             problems.append(
                 _p("households.csv", line, "model_id", f"unknown model {v['model_id']!r}")
             )
     for line, v in r["accounts.csv"]:
         hh = households.get(v["household_id"])
-        if hh is None:
+        if hh is None and not fold.caused(["household"], v["household_id"], "accounts.csv"):
             problems.append(
                 _p("accounts.csv", line, "household_id", f"unknown household {v['household_id']!r}")
             )
         if v["model_id"] and v["model_id"] not in models:
-            problems.append(
-                _p("accounts.csv", line, "model_id", f"unknown model {v['model_id']!r}")
-            )
+            if not fold.caused(["model"], v["model_id"], "accounts.csv"):
+                problems.append(
+                    _p("accounts.csv", line, "model_id", f"unknown model {v['model_id']!r}")
+                )
         elif not v["model_id"] and hh is not None and not hh.model_id and v["managed"]:
             problems.append(
                 _p("accounts.csv", line, "model_id", "required: the household has no model_id")
             )
-    problems += _check_account_symbol(r["lots.csv"], "lots.csv", accounts, symbols)
-    problems += _check_account_symbol(r["transactions.csv"], "transactions.csv", accounts, symbols)
-    problems += _check_models(book, r["models.csv"], symbols)
-    problems += _check_restrictions(book, r["restrictions.csv"])
+    problems += _check_account_symbol(r["lots.csv"], "lots.csv", accounts, symbols, fold)
+    problems += _check_account_symbol(
+        r["transactions.csv"], "transactions.csv", accounts, symbols, fold
+    )
+    problems += _check_models(book, r["models.csv"], symbols, fold)
+    problems += _check_restrictions(book, r["restrictions.csv"], fold)
     problems += check_alternates(book, r["alternates.csv"])
     for line, v in r["cash_flows.csv"]:
         if v["scope"] not in accounts and v["scope"] not in households:
+            if fold.caused(["account", "household"], v["scope"], "cash_flows.csv"):
+                continue
             problems.append(
                 _p("cash_flows.csv", line, "scope", f"unknown account or household {v['scope']!r}")
             )
-    problems += _check_transactions(book, r["transactions.csv"], as_of)
-    problems += _check_prices(r["price_history.csv"], symbols)
+    problems += _check_transactions(book, r["transactions.csv"], as_of, fold)
+    problems += _check_prices(r["price_history.csv"], symbols, fold)
     return problems
 
 
@@ -117,18 +130,20 @@ def _check_account_symbol(
     file: str,
     accounts: dict[str, Account],
     symbols: set[str],
+    fold: Fold,
 ) -> list[Problem]:
     out = []
     for line, v in rows:
-        if v["account_id"] not in accounts:
-            out.append(_p(file, line, "account_id", f"unknown account {v['account_id']!r}"))
-        if v["symbol"] not in symbols:
-            out.append(_p(file, line, "symbol", f"unknown symbol {v['symbol']!r}"))
+        account, symbol = v["account_id"], v["symbol"]
+        if account not in accounts and not fold.caused(["account"], account, file):
+            out.append(_p(file, line, "account_id", f"unknown account {account!r}"))
+        if symbol not in symbols and not fold.caused(["symbol"], symbol, file):
+            out.append(_p(file, line, "symbol", f"unknown symbol {symbol!r}"))
     return out
 
 
 def _check_models(
-    book: Book, rows: list[tuple[int, dict[str, Any]]], symbols: set[str]
+    book: Book, rows: list[tuple[int, dict[str, Any]]], symbols: set[str], fold: Fold
 ) -> list[Problem]:
     out: list[Problem] = []
     totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -144,12 +159,16 @@ def _check_models(
             )
         seen.add((mid, comp))
         if comp.startswith("model:"):
-            if comp[6:] not in book.model_by_id:
+            if comp[6:] not in book.model_by_id and not fold.caused(
+                ["model"], comp[6:], "models.csv"
+            ):
                 out.append(_p("models.csv", line, "component", f"unknown model {comp[6:]!r}"))
-        elif comp != CASH and comp not in symbols:
+        elif (
+            comp != CASH and comp not in symbols and not fold.caused(["symbol"], comp, "models.csv")
+        ):
             out.append(_p("models.csv", line, "component", f"unknown symbol {comp!r}"))
     for mid, total in totals.items():
-        if abs(total - 1) > WEIGHT_TOLERANCE:
+        if abs(total - 1) > WEIGHT_TOLERANCE and not fold.dropped_id("model", mid):
             out.append(
                 _p(
                     "models.csv",
@@ -170,32 +189,28 @@ def _check_models(
     return out
 
 
-def _check_restrictions(book: Book, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+def _check_restrictions(
+    book: Book, rows: list[tuple[int, dict[str, Any]]], fold: Fold
+) -> list[Problem]:
     out = []
     all_tags = set().union(*(s.tags for s in book.securities)) if book.securities else set()
+    file = "restrictions.csv"
     for line, v in rows:
-        if v["scope"] not in book.account_by_id and v["scope"] not in book.household_by_id:
-            out.append(
-                _p(
-                    "restrictions.csv",
-                    line,
-                    "scope",
-                    f"unknown account or household {v['scope']!r}",
-                )
-            )
+        scope = v["scope"]
+        known = scope in book.account_by_id or scope in book.household_by_id
+        if not known and not fold.caused(["account", "household"], scope, file):
+            out.append(_p(file, line, "scope", f"unknown account or household {scope!r}"))
         target = v["target"]
         if target.startswith("tag:"):
-            if target[4:] not in all_tags:
-                out.append(
-                    _p("restrictions.csv", line, "target", f"no security has tag {target[4:]!r}")
-                )
-        elif target not in book.security_by_symbol:
-            out.append(_p("restrictions.csv", line, "target", f"unknown symbol {target!r}"))
+            if target[4:] not in all_tags and not fold.caused(["symbol"], None, file):
+                out.append(_p(file, line, "target", f"no security has tag {target[4:]!r}"))
+        elif target not in book.security_by_symbol and not fold.caused(["symbol"], target, file):
+            out.append(_p(file, line, "target", f"unknown symbol {target!r}"))
     return out
 
 
 def _check_transactions(
-    book: Book, rows: list[tuple[int, dict[str, Any]]], as_of: date | None
+    book: Book, rows: list[tuple[int, dict[str, Any]]], as_of: date | None, fold: Fold
 ) -> list[Problem]:
     out = []
     lots = {lot.lot_id: lot for lot in book.lots}
@@ -206,7 +221,10 @@ def _check_transactions(
         if v["side"] is Side.SELL and v["lot_id"]:
             lot = lots.get(v["lot_id"]) or buys.get(v["lot_id"])
             if lot is None:
-                out.append(_p("transactions.csv", line, "lot_id", f"unknown lot {v['lot_id']!r}"))
+                if not fold.caused(["lot"], v["lot_id"], "transactions.csv"):
+                    out.append(
+                        _p("transactions.csv", line, "lot_id", f"unknown lot {v['lot_id']!r}")
+                    )
             elif (lot.account_id, lot.symbol) != (v["account_id"], v["symbol"]):
                 out.append(
                     _p(
@@ -219,11 +237,15 @@ def _check_transactions(
     return out
 
 
-def _check_prices(rows: list[tuple[int, dict[str, Any]]], symbols: set[str]) -> list[Problem]:
+def _check_prices(
+    rows: list[tuple[int, dict[str, Any]]], symbols: set[str], fold: Fold
+) -> list[Problem]:
     out = []
     counts = Counter((v["date"], v["symbol"]) for _, v in rows)
     for line, v in rows:
-        if v["symbol"] not in symbols:
+        if v["symbol"] not in symbols and not fold.caused(
+            ["symbol"], v["symbol"], "price_history.csv"
+        ):
             out.append(_p("price_history.csv", line, "symbol", f"unknown symbol {v['symbol']!r}"))
         if counts[(v["date"], v["symbol"])] > 1:
             out.append(

@@ -13,6 +13,7 @@ import numpy as np
 
 from trimtab.book.book import Book, PriceHistory
 from trimtab.book.checks import check_references
+from trimtab.book.folding import Fold, closest_column
 from trimtab.book.schema import FILES, FileSpec
 from trimtab.config import FILE as SETTINGS_FILE
 from trimtab.config import read_settings
@@ -37,10 +38,15 @@ Row = tuple[int, dict[str, Any]]
 
 @dataclass
 class Tables:
-    """Parsed rows of every file, before records are built; `present` lists files found."""
+    """Parsed rows of every file, before records are built; `present` lists files found.
+
+    `fold` records the rows and files that could not be read, so that the problems they cause
+    elsewhere are counted on them rather than listed one by one.
+    """
 
     rows: dict[str, list[Row]] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)
+    fold: Fold = field(default_factory=Fold)
 
 
 def read_book(path: Path | str, *, as_of: date | None = None) -> tuple[Book | None, list[Problem]]:
@@ -59,14 +65,16 @@ def read_book(path: Path | str, *, as_of: date | None = None) -> tuple[Book | No
         if not file.exists():
             if spec.required:
                 problems.append(Problem(spec.name, None, None, "required file is missing"))
+                tables.fold.reject_file(spec.name, problems[-1], None)
             tables.rows[spec.name] = []
             continue
         tables.present.add(spec.name)
-        tables.rows[spec.name] = list(_parse_file(file, spec, problems))
+        tables.rows[spec.name] = list(_parse_file(file, spec, problems, tables.fold))
     settings, settings_problems = read_settings(folder / SETTINGS_FILE)
     problems += settings_problems
     book = build_book(tables, settings)
     problems += check_references(book, tables, as_of or settings.as_of)
+    problems = tables.fold.annotate(problems)
     return (None if problems else book), problems
 
 
@@ -78,7 +86,7 @@ def load_book(path: Path | str, *, as_of: date | None = None) -> Book:
     return book
 
 
-def _parse_file(file: Path, spec: FileSpec, problems: list[Problem]) -> Iterator[Row]:
+def _parse_file(file: Path, spec: FileSpec, problems: list[Problem], fold: Fold) -> Iterator[Row]:
     name = spec.name
     try:
         handle = file.open(newline="", encoding="utf-8-sig")
@@ -86,22 +94,14 @@ def _parse_file(file: Path, spec: FileSpec, problems: list[Problem]) -> Iterator
         header = [h.strip() for h in next(reader, [])]
     except UnicodeDecodeError:
         problems.append(Problem(name, None, None, "not UTF-8 text"))
+        fold.reject_file(name, problems[-1], 0)
         return
     with handle:
         columns = {c.name: c for c in spec.columns}
-        bad_header = False
-        for h in header:
-            if h not in columns:
-                problems.append(Problem(name, 1, h, "unknown column"))
-                bad_header = True
-        for dup in {h for h in header if header.count(h) > 1}:
-            problems.append(Problem(name, 1, dup, "duplicate column"))
-            bad_header = True
-        for col in spec.columns:
-            if col.required and col.name not in header:
-                problems.append(Problem(name, 1, col.name, "missing required column"))
-                bad_header = True
-        if bad_header:
+        first = len(problems)
+        problems += _header_problems(name, header, spec)
+        if len(problems) > first:
+            fold.reject_file(name, problems[first], _count_rows(reader))
             return
         last_line = 1
         try:
@@ -110,11 +110,44 @@ def _parse_file(file: Path, spec: FileSpec, problems: list[Problem]) -> Iterator
                 last_line = reader.line_num
                 if not any(c.strip() for c in cells):
                     continue
+                before = len(problems)
                 row = _parse_row(name, line, header, cells, columns, problems)
                 if row is not None:
                     yield line, row
+                elif len(problems) > before:
+                    fold.reject_row(name, dict(zip(header, cells, strict=False)), problems[before])
         except (csv.Error, UnicodeDecodeError) as exc:
             problems.append(Problem(name, last_line + 1, None, f"unreadable CSV: {exc}"))
+
+
+def _header_problems(name: str, header: list[str], spec: FileSpec) -> list[Problem]:
+    """Unknown (with the closest known column suggested), duplicate and missing columns; a
+    missing column that an unknown one is a typo of is reported once, as the typo."""
+    out = []
+    missing = [c.name for c in spec.columns if c.name not in header]
+    meant: set[str] = set()
+    for h in header:
+        if h not in spec.column_names:
+            guess = closest_column(h, [m for m in missing if m not in meant])
+            if guess is None:
+                out.append(Problem(name, 1, h, "unknown column"))
+            else:
+                meant.add(guess)
+                out.append(Problem(name, 1, h, f"unknown column; did you mean `{guess}`?"))
+    for dup in sorted({h for h in header if header.count(h) > 1}):
+        out.append(Problem(name, 1, dup, "duplicate column"))
+    for col in spec.columns:
+        if col.required and col.name not in header and col.name not in meant:
+            out.append(Problem(name, 1, col.name, "missing required column"))
+    return out
+
+
+def _count_rows(reader: Iterator[list[str]]) -> int:
+    """Data rows left in a file (blank lines not counted); 0 when the rest cannot be read."""
+    try:
+        return sum(1 for cells in reader if any(c.strip() for c in cells))
+    except (csv.Error, UnicodeDecodeError):
+        return 0
 
 
 def _parse_row(

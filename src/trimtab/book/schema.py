@@ -26,10 +26,18 @@ def decimal(cell: str) -> Decimal:
     try:
         value = Decimal(cell)
     except InvalidOperation:
-        raise ValueError(f"not a number: {cell!r}") from None
+        raise ValueError(f"not a number: {cell!r}{_separator_hint(cell)}") from None
     if not value.is_finite():
         raise ValueError(f"not a finite number: {cell!r}")
     return value
+
+
+def _separator_hint(cell: str) -> str:
+    """A hint for `1,819.77`: the book takes `.` decimals and no thousands separators."""
+    plain = cell.replace(",", "")
+    if "," in cell and plain.replace(".", "", 1).lstrip("+-").isdigit():
+        return f" (write {plain}: no thousands separators)"
+    return ""
 
 
 def positive(cell: str) -> Decimal:

@@ -19,7 +19,8 @@ from trimtab.money import fmt
 
 
 def cell(value: object) -> str:
-    """Canonical CSV text of a value (Decimals without exponent or trailing zeros)."""
+    """Canonical CSV text of a value: numbers without exponent or trailing zeros (`0.20` is
+    `0.2`, `173.0` is `173`), so a book written, read and written again is byte-identical."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -33,7 +34,7 @@ def cell(value: object) -> str:
     if isinstance(value, frozenset):
         return ";".join(sorted(value))
     if isinstance(value, float):
-        return repr(value)
+        return fmt(Decimal(repr(value)))
     return str(value)
 
 
@@ -61,7 +62,7 @@ def _rows(book: Book, spec: FileSpec) -> Iterator[list[str]]:
         ph = book.price_history
         if ph is not None:
             for d, s, c in zip(np.datetime_as_string(ph.dates), ph.symbols, ph.closes, strict=True):
-                yield [str(d), str(s), repr(float(c))]
+                yield [str(d), str(s), fmt(Decimal(repr(float(c))))]
         return
     records = {
         "securities.csv": book.securities,

@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from trimtab.errors import TrimtabError
+from trimtab.names import Method
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -28,7 +29,14 @@ Db = Annotated[
     str | None,
     typer.Option("--db", help="SQLAlchemy URL (default: TRIMTAB_DATABASE_URL or SQLite)"),
 ]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD")]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Only this day, YYYY-MM-DD (default: every day)"),
+]
+RunAsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Date YYYY-MM-DD (default: the book's as_of)"),
+]
 Actor = Annotated[
     str | None, typer.Option("--actor", help="Who acts (default: TRIMTAB_ACTOR or login name)")
 ]
@@ -76,17 +84,20 @@ def _actor(actor: str | None) -> str:
 
 def run(
     db: Db = None,
-    as_of: AsOf = None,
+    as_of: RunAsOf = None,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Local processes (default: all cores; 1: no pool)")
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://h:8786")
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler address, e.g. tcp://h:8786 (default: none, local)"
+        ),
     ] = None,
     chunk_size: Annotated[
         int | None, typer.Option(min=1, help="Households per task (default: settings)")
     ] = None,
-    method: Annotated[str, typer.Option(help="Rebalancing method")] = "optimize",
+    method: Annotated[Method, typer.Option(help="Rebalancing method")] = Method.OPTIMIZE,
     actor: Actor = None,
 ) -> None:
     """Propose for every household of the stored book: screen, solve, flag, store."""
@@ -102,7 +113,7 @@ def run(
                 engine,
                 _date(as_of),
                 actor=_actor(actor),
-                method=method,
+                method=method.value,
                 executor=executor,
                 chunk_size=chunk_size,
                 progress=tick,
@@ -161,14 +172,22 @@ def proposals(
     db: Db = None,
     as_of: AsOf = None,
     state: Annotated[
-        str | None, typer.Option(help="proposed, approved, rejected, released")
+        str | None, typer.Option(help="proposed, approved, rejected, released (default: any)")
     ] = None,
-    status: Annotated[str | None, typer.Option(help="trade, no_trade, exception, quiet")] = None,
-    rule: Annotated[str | None, typer.Option(help="Has an exception of this rule")] = None,
-    household: Annotated[str | None, typer.Option(help="Household id")] = None,
-    advisor: Annotated[str | None, typer.Option(help="Advisor")] = None,
-    min_value: Annotated[str | None, typer.Option(help="Smallest value, USD")] = None,
-    max_value: Annotated[str | None, typer.Option(help="Largest value, USD")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="trade, no_trade, exception, quiet (default: any)")
+    ] = None,
+    rule: Annotated[
+        str | None, typer.Option(help="Has an exception of this rule (default: any)")
+    ] = None,
+    household: Annotated[str | None, typer.Option(help="Household id (default: any)")] = None,
+    advisor: Annotated[str | None, typer.Option(help="Advisor (default: any)")] = None,
+    min_value: Annotated[
+        str | None, typer.Option(help="Smallest value, USD (default: no minimum)")
+    ] = None,
+    max_value: Annotated[
+        str | None, typer.Option(help="Largest value, USD (default: no maximum)")
+    ] = None,
     sort: Annotated[
         str,
         typer.Option(
@@ -239,10 +258,14 @@ def _decision(verb: str) -> Callable[..., None]:
         clean: Annotated[
             bool, typer.Option("--clean", help="Every clean proposal (trades, no exception)")
         ] = False,
-        rule: Annotated[str | None, typer.Option(help="Those with this rule")] = None,
-        household: Annotated[str | None, typer.Option(help="Household id")] = None,
-        advisor: Annotated[str | None, typer.Option(help="Advisor")] = None,
-        note: Annotated[str | None, typer.Option(help="Why")] = None,
+        rule: Annotated[
+            str | None, typer.Option(help="Those with this rule (default: any rule)")
+        ] = None,
+        household: Annotated[
+            str | None, typer.Option(help="Household id (default: any household)")
+        ] = None,
+        advisor: Annotated[str | None, typer.Option(help="Advisor (default: any advisor)")] = None,
+        note: Annotated[str | None, typer.Option(help="Why (default: no note)")] = None,
         actor: Actor = None,
     ) -> None:
         from trimtab.workflow import proposals as p
@@ -281,7 +304,10 @@ def orders(
     db: Db = None,
     as_of: AsOf = None,
     release: Annotated[
-        int | None, typer.Option(help="Write an earlier release again (releases nothing)")
+        int | None,
+        typer.Option(
+            help="Write an earlier release again, releasing nothing (default: release now)"
+        ),
     ] = None,
     actor: Actor = None,
 ) -> None:
@@ -306,8 +332,12 @@ def orders(
 
 def audit_log(
     db: Db = None,
-    action: Annotated[str | None, typer.Option(help="Only this action")] = None,
-    subject: Annotated[str | None, typer.Option(help="Subject prefix, e.g. proposal:12")] = None,
+    action: Annotated[
+        str | None, typer.Option(help="Only this action (default: every one)")
+    ] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="Subject prefix, e.g. proposal:12 (default: every one)")
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many")] = 100,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many")] = 0,
 ) -> None:

@@ -56,7 +56,11 @@ def household_problem(
     values = holdings * snap.prices
     scale = float(values.sum() + snap.cash.sum() + snap.flows.sum() + snap.household_flow)
     if scale <= 0:
-        raise ValueError(f"the cash requests leave the household no value ({scale:.2f} USD)")
+        worth = float(values.sum() + snap.cash.sum())
+        raise ValueError(
+            f"the cash requests of {worth - scale:,.2f} USD are more than the household is "
+            f"worth ({worth:,.2f} USD): lower the withdrawals"
+        )
     lots = np.flatnonzero(snap.managed[snap.lot_account])
     remap = np.full(len(snap.accounts), -1)
     remap[managed] = np.arange(len(managed))
@@ -139,7 +143,8 @@ def _groups(
         share = float(post[managed[members]].sum() + post[away].sum() + placed)
         if share <= 0:
             raise ValueError(
-                f"the cash request leaves the household's accounts no value ({share:.2f} USD)"
+                f"the cash requests leave the accounts that follow the household model "
+                f"{share:,.2f} USD: more is withdrawn than they are worth; lower the withdrawals"
             )
         fixed = values[away].sum(0) / scale
         fixed_cash = float(snap.cash[away].sum()) / scale

@@ -63,6 +63,7 @@ def lot_costs(snap: Snapshot, settings: Settings) -> LotCosts:
     tax = np.where(gain >= 0, gain * rate, gain * np.maximum(rate - opt.loss_deferral * lt, 0.0))
     wait = waiting_value(gain, taxes.is_long, taxes.days_to_long_term, st - lt, settings)
     tax = tax + np.where(taxable, wait, 0.0)
+    tax = tax * opt.tax_weight
     return LotCosts(tax, np.where(taxable, gain, 0.0), rate, (gain < 0) & taxable)
 
 
@@ -114,7 +115,10 @@ def account_problem(
     np.add.at(held, sec, snap.lot_qty[lots] * snap.prices[sec])
     scale = float(held.sum() + snap.cash[a] + flow)
     if scale <= 0:
-        raise ValueError(f"the cash request leaves no value ({scale:.2f} USD)")
+        raise ValueError(
+            f"the cash request of {-flow:,.2f} USD is more than the account is worth "
+            f"({float(held.sum() + snap.cash[a]):,.2f} USD): lower the withdrawal"
+        )
     lot_min, lot_max, value = lot_bounds(
         snap, lots, scale, costs, carry.bought | extra_no_loss, opt.screen_max_tax
     )

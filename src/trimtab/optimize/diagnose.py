@@ -99,14 +99,55 @@ def _relaxations(data: ProblemData) -> list[tuple[str, ProblemData]]:
 
 
 def _explain(name: str, data: ProblemData) -> str:
-    usd = data.scale
+    """One true sentence per family: what is required, and the limit it runs into (USD)."""
     if name == "budget":
-        cap = "none" if data.gain_cap is None else f"{data.gain_cap * usd:,.2f} USD"
-        return f"gain_budget: the cash request needs gains beyond the remaining budget ({cap})"
+        return _budget_reason(data)
     if name == "screens":
-        return "screens: excluded holdings cannot be sold as required"
-    sellable = np.bincount(data.lot_account, weights=data.lot_max, minlength=len(data.cash))
+        return _screen_reason(data)
+    return _cash_reason(data)
+
+
+def _shortfall(data: ProblemData) -> np.ndarray:
+    """USD fractions each account must raise by selling (reserve - cash - requests), at least
+    the least withdrawal a household request may place in it."""
     short = data.reserve - data.cash - data.flow
+    if data.places_flow and data.placed_max is not None:
+        short = short - data.placed_max
+    return short
+
+
+def _budget_reason(data: ProblemData) -> str:
+    usd = data.scale
+    needs = []
+    need = float(np.maximum(_shortfall(data), 0.0).sum()) * usd
+    if need > 0.005:
+        needs.append(f"raising {need:,.2f} USD of cash")
+    if np.any(data.lot_min > 0):
+        needs.append("selling the excluded holdings")
+    what = " and ".join(needs) or "the required sales"
+    if data.gain_cap is not None:
+        return (
+            f"gain_budget: {what} would realize more than the {data.gain_cap * usd:,.2f} USD "
+            "of gains left in the budget"
+        )
+    cap = (data.tax_cap or 0.0) * usd
+    return f"tax_budget: {what} would cost more than the {cap:,.2f} USD of tax left in the budget"
+
+
+def _screen_reason(data: ProblemData) -> str:
+    usd = data.scale
+    value = float(data.lot_min.sum()) * usd
+    gain = float(data.lot_min @ data.lot_gain) * usd
+    return (
+        f"screens: excluded holdings worth {value:,.2f} USD must be sold, realizing "
+        f"{gain:,.2f} USD of gains"
+    )
+
+
+def _cash_reason(data: ProblemData) -> str:
+    usd = data.scale
+    sellable = np.bincount(data.lot_account, weights=data.lot_max, minlength=len(data.cash))
+    short = _shortfall(data)
     parts = []
     for a in np.flatnonzero(short > sellable + 1e-12):
         name = data.account_ids[a] if a < len(data.account_ids) else str(a)
@@ -116,7 +157,44 @@ def _explain(name: str, data: ProblemData) -> str:
         )
     if parts:
         return "; ".join(parts)
-    need = float(np.maximum(short, 0.0).sum())
-    need -= min(data.placed_total, 0.0) if data.places_flow else 0.0
+    need = float(np.maximum(short, 0.0).sum()) * usd
     can = float(sellable.sum()) * usd
-    return f"cash: {need * usd:,.2f} USD must be raised but only {can:,.2f} USD may be sold"
+    if need > can:
+        return f"cash: {need:,.2f} USD must be raised but only {can:,.2f} USD may be sold"
+    within = _most_sold_within_budget(data) * usd
+    if within < need:
+        which = "gain_budget" if data.gain_cap is not None else "tax_budget"
+        return (
+            f"cash: {need:,.2f} USD must be raised; the holdings that may be sold are worth "
+            f"{can:,.2f} USD, but within the {which} at most {within:,.2f} USD of them can be sold"
+        )
+    return (
+        f"cash: {need:,.2f} USD must be raised and {can:,.2f} USD of holdings may be sold, but "
+        "no set of sales meets every account's cash reserve together with the other constraints"
+    )
+
+
+def _most_sold_within_budget(data: ProblemData) -> float:
+    """The most value (fraction of `scale`) that may be sold without breaking the gain or tax
+    cap: exact for one cap (losses first, then gains by gain per USD), the smaller of the two
+    when both are set (an upper bound then). Infinite without a cap."""
+    caps = []
+    if data.gain_cap is not None:
+        caps.append((data.lot_gain, data.gain_cap))
+    if data.tax_cap is not None:
+        caps.append((data.lot_gain * data.lot_tax_rate, data.tax_cap))
+    best = float("inf")
+    for weight, cap in caps:
+        room = cap - float(weight @ data.lot_min)
+        extra = data.lot_max - data.lot_min
+        free = weight <= 0
+        room -= float(weight[free] @ extra[free])
+        sold = float(data.lot_max[free].sum() + data.lot_min[~free].sum())
+        for i in np.flatnonzero(~free)[np.argsort(weight[~free], kind="stable")]:
+            if room <= 0:
+                break
+            take = min(float(extra[i]), room / float(weight[i]))
+            sold += take
+            room -= take * float(weight[i])
+        best = min(best, sold)
+    return best

@@ -24,7 +24,10 @@ from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.snapshot import Snapshot
 
-ROUNDING_FAILED = "rounding to whole shares cannot keep cash at the reserve"
+ROUNDING_FAILED = (
+    "rounding the trades to whole shares leaves cash below the reserve: lower the reserve, "
+    "allow fractional shares, or trade by hand"
+)
 
 
 def optimize_accounts(snap: Snapshot, settings: Settings) -> Decision:
@@ -64,7 +67,9 @@ def _account(
         decision.exceptions[a] = ("infeasible: " + "; ".join(binding_constraints(data)),)
         return
     except OptimizationError as exc:
-        decision.exceptions[a] = (f"the solver failed: {exc}",)
+        decision.exceptions[a] = (
+            f"the solver found no answer ({exc}): trade this account by hand",
+        )
         return
     except ValueError as exc:
         decision.exceptions[a] = (str(exc),)
@@ -163,6 +168,7 @@ def _screen_conflicts(snap: Snapshot, a: int, lots: np.ndarray) -> tuple[str, ..
     sec = np.unique(snap.lot_security[lots])
     both = sec[snap.exclude[a, sec] & snap.no_sell[a, sec]]
     return tuple(
-        f"restrictions conflict: {snap.securities[s].symbol} is excluded and no_sell (held)"
+        f"restrictions conflict: {snap.securities[s].symbol} is both excluded and no_sell, so "
+        "it is kept; remove one of the two rules"
         for s in both
     )

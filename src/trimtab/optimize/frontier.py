@@ -1,44 +1,59 @@
 """The tax / tracking frontier: proposals from "ignore taxes" to "no realized gains".
 
-The tax term is scaled by a weight from 0 (taxes ignored) upward, and a last point caps the net
-realized gain at zero. Each point is solved before rounding to shares, so the frontier is smooth;
-it reports the tax actually due (at the household's rates, not the weighted cost), the realized
-net gain, the annual tracking error and the drift.
+Each point is a real rebalance of the household (the `optimize` method, then the same rounding
+to shares and the same measures as `trimtab rebalance`) with the tax term scaled by a weight
+(`optimizer.tax_weight`), so the point at weight 1 is exactly the proposal a rebalance makes. A
+last point, at weight 1, lets the proposal realize no net gain this year (the household's
+`gain_budget` lowered to what is already realized). Every figure is read off the proposal: the tax
+due at the household's rates, the net realized gain and the value traded (USD cents), the drift
+(`drift_after`) and the annual tracking error of the holdings after the trades.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 
 from trimtab.book import Book
-from trimtab.errors import ConfigError, InfeasibleError
-from trimtab.measures.targets import split_pro_rata
-from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
-from trimtab.optimize.problem import ProblemData, post_trade
-from trimtab.optimize.qp import solve
+from trimtab.config import Settings
+from trimtab.errors import ConfigError
+from trimtab.names import Side, Status
+from trimtab.rebalance.proposal import Proposal
+from trimtab.rebalance.run import rebalance_snapshot
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
 
 WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+NO_NET_GAIN = "gains <= 0"
+"""How the last point's tax weight is written: no net realized gain allowed."""
+COLUMNS = (
+    "tax_weight", "est_tax", "realized_gain", "tracking_error", "drift", "traded",
+    "exception_reasons",
+)  # fmt: skip
+"""The frontier CSV: money in USD cents, tracking error and drift as fractions to 6 decimals."""
+_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
 class FrontierPoint:
-    """One proposal: `tax_weight` (None = gains capped at 0), tax USD, net gain USD, tracking
-    error (annual, fraction), drift (fraction), traded USD; `feasible` False when none exists."""
+    """One proposal: `tax_weight` (None = no net realized gain allowed), tax USD, net gain USD,
+    traded USD (cents), tracking error (annual, fraction), drift (fraction, as `drift_after`).
+
+    `feasible` is False when the proposal is an exception without trades; `reasons` says why.
+    """
 
     tax_weight: float | None
-    est_tax: float
-    realized_gain: float
+    est_tax: Decimal
+    realized_gain: Decimal
     tracking_error: float
     drift: float
-    traded: float
+    traded: Decimal
     feasible: bool = True
+    reasons: tuple[str, ...] = ()
 
 
 def frontier(
@@ -55,65 +70,95 @@ def frontier(
         raise ConfigError(f"unknown account {account_id!r}")
     if household_id is not None and household_id not in book.household_by_id:
         raise ConfigError(f"unknown household {household_id!r}")
+    if account_id is not None and not book.account_by_id[account_id].managed:
+        raise ConfigError(f"account {account_id!r} is held away (managed=false)")
     hid = household_id or book.account_by_id[account_id].household_id  # type: ignore[index]
     day = book.as_of(as_of)
     snap = next(build_snapshots(book, replay(book, [hid]), day, [hid]))
-    costs = lot_costs(snap, book.settings)
-    build = (
-        _account_builder(snap, book, account_id) if account_id else _household_builder(snap, book)
-    )
-    points = [_point(build, costs, w, capped=False) for w in WEIGHTS]
-    points.append(_point(build, costs, 1.0, capped=True))
+    if household_id is not None and snap.household_target is None:
+        raise ConfigError("the household has no model_id: ask for one of its accounts instead")
+    points = [_point(snap, _weighted(book.settings, w), account_id, w) for w in WEIGHTS]
+    points.append(_point(_no_net_gain(snap), book.settings, account_id, None))
     return points
 
 
-def _account_builder(
-    snap: Snapshot, book: Book, account_id: str
-) -> Callable[[LotCosts], ProblemData]:
-    a = next(i for i, acc in enumerate(snap.accounts) if acc.account_id == account_id)
-    if not snap.managed[a]:
-        raise ConfigError(f"account {account_id!r} is held away (managed=false)")
-    flows = snap.flows + split_pro_rata(snap.household_flow, snap.account_values(), snap.managed)
-
-    def build(costs: LotCosts) -> ProblemData:
-        return account_problem(snap, a, float(flows[a]), book.settings, costs, Carry())[0]
-
-    return build
+def _weighted(settings: Settings, weight: float) -> Settings:
+    optimizer = dataclasses.replace(
+        settings.optimizer, tax_weight=settings.optimizer.tax_weight * weight
+    )
+    return dataclasses.replace(settings, optimizer=optimizer)
 
 
-def _household_builder(snap: Snapshot, book: Book) -> Callable[[LotCosts], ProblemData]:
-    from trimtab.household.problem import household_problem
-
-    if snap.household_target is None:
-        raise ConfigError("the household has no model_id: ask for one of its accounts instead")
-
-    def build(costs: LotCosts) -> ProblemData:
-        return household_problem(snap, book.settings, costs)[0]
-
-    return build
+def _no_net_gain(snap: Snapshot) -> Snapshot:
+    """The household with no room for net realized gains beyond what is realized already."""
+    used = Decimal(repr(round(snap.realized_st_ytd + snap.realized_lt_ytd, 2)))
+    budget = snap.household.gain_budget
+    if budget is not None and budget <= used:
+        return snap
+    return dataclasses.replace(
+        snap, household=dataclasses.replace(snap.household, gain_budget=used)
+    )
 
 
 def _point(
-    build: Callable[[LotCosts], ProblemData], costs: LotCosts, weight: float, *, capped: bool
+    snap: Snapshot, settings: Settings, account_id: str | None, weight: float | None
 ) -> FrontierPoint:
-    data = build(dataclasses.replace(costs, tax=costs.tax * weight))
-    if capped:
-        cap = 0.0 if data.gain_cap is None else min(data.gain_cap, 0.0)
-        data = dataclasses.replace(data, gain_cap=cap)
-    try:
-        sol = solve(data)
-    except InfeasibleError:
-        return FrontierPoint(None if capped else weight, 0, 0, 0, 0, 0, feasible=False)
-    usd = data.scale
-    gain = float(data.lot_gain @ sol.sells) * usd
-    tax = float((data.lot_gain * data.lot_tax_rate) @ sol.sells) * usd
-    holdings, _ = post_trade(data, sol.sells, sol.buys, sol.placed)
-    variance = 0.0
-    for g in data.groups:
-        w = (holdings[g.accounts].sum(0) + g.fixed) / g.share - g.target
-        variance += g.share * float(w @ data.cov @ w)
-    traded = (float(sol.sells.sum()) + float(sol.buys.sum())) * usd
-    drift = sol.terms["drift"] / data.drift_penalty if data.drift_penalty > 0 else float("nan")
+    proposal = rebalance_snapshot(snap, settings, "optimize")
+    if account_id is None:
+        results = proposal.accounts
+        drift = proposal.household.drift_after
+    else:
+        results = tuple(r for r in proposal.accounts if r.account_id == account_id)
+        drift = results[0].drift_after
+    trades = [t for t in proposal.trades if account_id in (None, t.account_id)]
+    reasons = tuple(dict.fromkeys(x for r in results for x in r.exception_reasons))
+    stuck = any(r.status is Status.EXCEPTION for r in results) and not trades
     return FrontierPoint(
-        None if capped else weight, tax, gain, float(np.sqrt(max(variance, 0.0))), drift, traded
+        tax_weight=weight,
+        est_tax=sum((r.est_tax for r in results), _ZERO),
+        realized_gain=sum((r.realized_st + r.realized_lt for r in results), _ZERO),
+        tracking_error=_tracking_error(snap, proposal, account_id),
+        drift=drift,
+        traded=sum((t.value for t in trades), _ZERO),
+        feasible=not stuck,
+        reasons=reasons,
     )
+
+
+def _tracking_error(snap: Snapshot, proposal: Proposal, account_id: str | None) -> float:
+    """Annual tracking error of the holdings after the trades against the target: the account's
+    model, or the household's model for the whole household."""
+    index = {s.symbol: i for i, s in enumerate(snap.securities)}
+    accounts = {a.account_id: i for i, a in enumerate(snap.accounts)}
+    after = snap.holdings()
+    for t in proposal.trades:
+        sign = 1.0 if t.side is Side.BUY else -1.0
+        after[accounts[t.account_id], index[t.symbol]] += sign * float(t.quantity)
+    cash = {r.account_id: float(r.cash_after) for r in proposal.accounts}
+    if account_id is None:
+        held, money = after.sum(0) * snap.prices, sum(cash.values())
+        target = snap.household_target
+    else:
+        a = accounts[account_id]
+        held, money, target = after[a] * snap.prices, cash[account_id], snap.targets[a]
+    total = float(held.sum()) + money
+    if total <= 0 or target is None:
+        return 0.0
+    active = held / total - target
+    return float(np.sqrt(max(float(active @ snap.cov @ active), 0.0)))
+
+
+def csv_rows(points: list[FrontierPoint]) -> list[list[str]]:
+    """The points as the frontier CSV's rows (`COLUMNS`)."""
+    return [
+        [
+            NO_NET_GAIN if p.tax_weight is None else f"{p.tax_weight:g}",
+            f"{p.est_tax:.2f}",
+            f"{p.realized_gain:.2f}",
+            f"{p.tracking_error:.6f}",
+            f"{p.drift:.6f}",
+            f"{p.traded:.2f}",
+            "; ".join(p.reasons),
+        ]
+        for p in points
+    ]

@@ -62,7 +62,10 @@ def _account(
         sells += extra
         cash += float(extra @ prices)
         if cash < snap.reserve[a] - 1e-6:
-            problems.append(f"cannot raise cash: short by {snap.reserve[a] - cash:.2f} USD")
+            problems.append(
+                f"cash: {snap.reserve[a] - cash:,.2f} USD short of the cash reserve after "
+                "selling all that may be sold"
+            )
     can_buy = ~(snap.no_buy[a] | snap.exclude[a])
     wanted = np.where(can_buy & (desired > held), desired - held, 0.0)
     wanted[wanted * prices < max(snap.min_trade[a], 1e-9)] = 0.0

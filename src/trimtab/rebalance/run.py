@@ -26,7 +26,7 @@ def rebalance_snapshot(snap: Snapshot, settings: Settings, method: str) -> Propo
         decision = METHODS[method](snap, settings)
         return finalize(snap, decision, method, settings)
     except Exception as exc:
-        return failed_proposal(snap, method, f"{type(exc).__name__}: {exc}")
+        return failed_proposal(snap, method, crash_reason(exc))
 
 
 def rebalance_book(
@@ -49,6 +49,14 @@ def rebalance_book(
         if progress is not None:
             progress(1)
     return out
+
+
+def crash_reason(exc: Exception) -> str:
+    """The reason shown when a method fails unexpectedly: what happened and what to do."""
+    return (
+        f"internal error, the household was not rebalanced ({type(exc).__name__}: {exc}); "
+        "please report it"
+    )
 
 
 def failed_proposal(snap: Snapshot, method: str, reason: str) -> Proposal:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from trimtab.book import Book
+from trimtab.errors import ConfigError
 from trimtab.files import staged_dir, write_csv
 from trimtab.money import CENT, fmt
 from trimtab.tax.ledger import replay
@@ -48,10 +49,11 @@ def year_summaries(book: Book, ledger: Ledger, year: int) -> list[YearSummary]:
 def write_tax_report(book: Book, out: Path, *, year: int | None = None) -> dict[str, int]:
     """Replay the book and write the three report files into `out`; rows written per file.
 
-    `year` defaults to the book's as-of year. Raises DataError when the history cannot be replayed
-    (then nothing is written).
+    `year` defaults to the book's as-of year. Raises ConfigError for a year outside the book's
+    history, DataError when the history cannot be replayed (then nothing is written).
     """
     year = year if year is not None else book.as_of().year
+    check_year(book, year)
     ledger = replay(book)
     counts: dict[str, int] = {}
     with staged_dir(Path(out)) as stage:
@@ -67,6 +69,19 @@ def write_tax_report(book: Book, out: Path, *, year: int | None = None) -> dict[
             stage / "tax_summary.csv", SUMMARY, _summaries(year_summaries(book, ledger, year))
         )
     return counts
+
+
+def check_year(book: Book, year: int) -> None:
+    """Refuse a tax year the book says nothing about: after its as-of date, or before its first
+    lot or transaction (a report of such a year would be all zeros, and look like a real one)."""
+    as_of = book.as_of()
+    dates = [lot.acquired for lot in book.lots] + [t.date for t in book.transactions]
+    first = min(dates, default=as_of).year
+    if not first <= year <= as_of.year:
+        raise ConfigError(
+            f"tax year {year} is outside the book's history: {first} (its first lot or "
+            f"transaction) to {as_of.year} (its as-of date {as_of}); give a --year in that range"
+        )
 
 
 def _realized(rows: Iterator[Disposition]) -> Iterator[list[str]]:
