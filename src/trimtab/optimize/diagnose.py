@@ -83,7 +83,8 @@ def _limit_relaxations(data: ProblemData) -> list[tuple[str, ProblemData]]:
     if np.any(data.lot_min > 0):
         out.append(("screens", replace(data, lot_min=np.zeros_like(data.lot_min))))
     if not data.can_buy.all():
-        out.append(("buy restrictions", replace(data, can_buy=np.ones_like(data.can_buy))))
+        blocked = "buy restrictions (no_buy, exclude, wash-sale blocks)"
+        out.append((blocked, replace(data, can_buy=np.ones_like(data.can_buy))))
     out.append(("cash reserve", replace(data, reserve=np.full_like(data.reserve, -1e9))))
     return out
 
