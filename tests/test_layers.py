@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "trimtab.tax": 3,
     "trimtab.risk": 3,
     "trimtab.snapshot": 4,
+    "trimtab.standins": 4,
     "trimtab.decision": 5,
     "trimtab.measures": 5,
     "trimtab.optimize": 6,

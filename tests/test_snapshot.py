@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from trimtab.book import load_book
+from trimtab.domain import Alternate
 from trimtab.snapshot import build_snapshots
 from trimtab.tax.ledger import replay
 
 SMALL = Path(__file__).parent / "fixtures" / "small_book"
 
 
-def _snapshots():  # type: ignore[no-untyped-def]
-    book = load_book(SMALL)
+def _snapshots(alternates: tuple[Alternate, ...] = ()):  # type: ignore[no-untyped-def]
+    book = replace(load_book(SMALL), alternates=alternates)
     return book, {
         s.household.household_id: s for s in build_snapshots(book, replay(book), book.as_of())
     }
@@ -36,15 +38,32 @@ def test_arrays_match_the_book() -> None:
     assert snaps["H2"].household_target is not None
 
 
-def test_universe_holds_targets_holdings_and_close_substitutes_only() -> None:
+def test_universe_holds_targets_holdings_and_declared_substitutes_only() -> None:
     _, snaps = _snapshots()
     symbols = set(snaps["H1"].symbols)
     assert {"VTI", "SPY", "BND", "AGG", "XOM"} <= symbols  # targeted, held (XOM), held (AGG)
-    assert "ITOT" in symbols and "IVV" in symbols  # same-class substitutes of VTI and SPY
+    assert "IVV" in symbols  # SPY's wash group
+    assert "ITOT" not in symbols  # same class, but neither declared nor measured
+    _, snaps = _snapshots((Alternate("VTI", "ITOT"),))
+    assert "ITOT" in snaps["H1"].symbols
+
+
+def test_stand_ins_are_the_wash_group_and_declared_alternates() -> None:
+    _, snaps = _snapshots((Alternate("VTI", "ITOT"), Alternate("BND", "AGG", one_way=True)))
+    h1 = snaps["H1"]
+    idx = {s: i for i, s in enumerate(h1.symbols)}
+    for a in range(len(h1.accounts)):  # both accounts follow M60: VTI, SPY, BND
+        stand = {s: h1.symbols[int(h1.stand_in[a, i])] for s, i in idx.items()}
+        assert stand["ITOT"] == "VTI" and stand["IVV"] == "SPY" and stand["AGG"] == "BND"
+        assert stand["XOM"] == "XOM" and stand["VTI"] == "VTI"
+        assert h1.alt_rank[a, idx["ITOT"]] == 1 and h1.alt_rank[a, idx["IVV"]] == 0
+        assert np.isinf(h1.alt_rank[a, idx["XOM"]])
+    pool = h1.pool(0)
+    assert pool[idx["ITOT"]] == pool[idx["VTI"]] and pool[idx["XOM"]] != pool[idx["VTI"]]
 
 
 def test_restrictions_and_wash_window() -> None:
-    _, snaps = _snapshots()
+    _, snaps = _snapshots((Alternate("VTI", "ITOT"),))
     h1, h2 = snaps["H1"], snaps["H2"]
     xom = h1.symbols.index("XOM")
     assert h1.exclude[0, xom] and not h1.exclude[1, xom]  # tag:fossil_fuels on A1 only

@@ -70,12 +70,15 @@ class OptimizerSettings:
     """When set, an excluded lot whose sale would cost more tax than this fraction of its value
     is held (never added to) instead of sold; None sells every excluded lot."""
     substitute_min_correlation: float = 0.90
-    """An account buys its model's securities and, as substitutes, securities of the same asset
-    class whose return correlation with one of them is at least this."""
+    """Without a declaration (alternates.csv), a security is a substitute for a model security
+    only when both are estimated from the book's price history, share an asset class, and their
+    measured return correlation is at least this."""
     substitute_credit: float = 0.8
-    """Share of the drift penalty waived for holding a close substitute (same class, correlation
-    at least substitute_min_correlation) in place of a model security: harvesting keeps exposure
-    through substitutes; the reported drift still counts them."""
+    """Share of the drift penalty waived for holding a measured substitute in place of a model
+    security (declared alternates and wash-group members count as the model security in full)."""
+    swap_back_max_gain: float = 0.01
+    """A stand-in returns to its model security once the wash window allows, when selling it
+    realizes a loss or a gain of at most this fraction of the lot's value."""
     household: bool = True
     """Manage a household with a model_id as one portfolio (False: account by account)."""
     tax_weight: float = 1.0

@@ -20,6 +20,7 @@ class Reason:
     SUBSTITUTE = "substitute"
     LOCATION = "asset_location"
     GAIN_HARVEST = "gain_harvest"
+    SWAP_BACK = "swap_back"
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,6 +20,7 @@ from trimtab.book import Book
 from trimtab.domain import Account, Household, Lot, Security
 from trimtab.names import CASH, Rule, Term
 from trimtab.risk import RiskModel, risk_model_for
+from trimtab.standins import rank_matrix, stand_ins
 
 if TYPE_CHECKING:
     from trimtab.tax.costs import WashBlocks
@@ -39,6 +40,11 @@ class Snapshot:
     never its own replacement). `cov` is the annual covariance of returns over the securities.
     `realized_*_ytd` (USD) are the household's net gains of the as-of year so far: the book's
     history replayed (taxable accounts) plus the household's `realized_*_ytd` from outside it.
+    `stand_in[a, s]` is the security s counts as in account a's drift (itself unless it shares a
+    targeted security's wash group or is a declared alternate of one), `alt_rank[a, s]` its rank
+    as such (0 for the model security or its wash group, inf when it stands in for nothing);
+    `household_stand_in` the same against the household's target. `measured[s]` says whether the
+    risk model estimated s from the book's price history.
     """
 
     as_of: date
@@ -70,6 +76,10 @@ class Snapshot:
     wash_no_loss_sale: np.ndarray
     lot_loss_blocked: np.ndarray
     cov: np.ndarray
+    stand_in: np.ndarray
+    alt_rank: np.ndarray
+    household_stand_in: np.ndarray
+    measured: np.ndarray
     realized_st_ytd: float = 0.0
     realized_lt_ytd: float = 0.0
 
@@ -99,6 +109,12 @@ class Snapshot:
         """(S, S) whether two securities share an asset class."""
         classes = np.array([s.asset_class for s in self.securities], dtype=object)
         return classes[:, None] == classes[None, :]
+
+    def pool(self, a: int | None = None) -> np.ndarray:
+        """Drift pools (an int per security): the wash identity of what each security counts as,
+        in account `a` (None: against the household target)."""
+        stand = self.household_stand_in if a is None else self.stand_in[a]
+        return self.identity[stand]
 
     def holdings(self) -> np.ndarray:
         """Shares held, (A, S)."""
@@ -166,11 +182,13 @@ def universe(
     lots: tuple[Lot, ...],
     risk: RiskModel,
 ) -> tuple[Security, ...]:
-    """Securities a household may hold: held, targeted, and their close substitutes.
+    """Securities a household may hold: held, targeted, and their substitutes.
 
-    A substitute is of a targeted security's asset class with a return correlation of at least
-    `optimizer.substitute_min_correlation` to it: the only other securities an account may buy,
-    so the problem carries no security it could neither hold nor trade.
+    A substitute is declared (a wash-group member or an approved alternate of a targeted
+    security, alternates.csv) or measured: of a targeted security's asset class, both estimated
+    from the book's price history, with a return correlation of at least
+    `optimizer.substitute_min_correlation`. They are the only other securities an account may
+    buy, so the problem carries no security it could neither hold nor trade.
     """
     held: set[str] = {lot.symbol for lot in lots}
     targeted: set[str] = set()
@@ -178,21 +196,45 @@ def universe(
     for model_id in models - {None}:
         targeted |= set(book.target_weights(model_id)) - {CASH}  # type: ignore[arg-type]
     wanted = held | targeted
+    pairs = book.alternates_for(models - {None})  # type: ignore[arg-type]
+    wanted |= {alt for (sym, alt) in pairs if sym in targeted}
+    groups = {book.security_by_symbol[s].identity for s in targeted}
+    wanted |= {s.symbol for s in _securities_by_group(book, groups)}
+    wanted |= _measured_substitutes(book, targeted, wanted, risk)
+    return tuple(sorted((book.security_by_symbol[s] for s in wanted), key=lambda s: s.symbol))
+
+
+def _measured_substitutes(
+    book: Book, targeted: set[str], wanted: set[str], risk: RiskModel
+) -> set[str]:
+    """Same-class securities whose measured correlation with a targeted one is close enough."""
+    if risk.measured is None or not targeted:
+        return set()
     by_class = _securities_by_class(book)
     classes = sorted({book.security_by_symbol[s].asset_class for s in targeted})
     candidates = sorted({s.symbol for c in classes for s in by_class.get(c, ())} - wanted)
-    if candidates and targeted:
-        base = sorted(targeted)
-        cov = risk.sub(base + candidates)
-        sd = np.sqrt(np.maximum(np.diag(cov), 1e-18))
-        corr = cov[: len(base), len(base) :] / np.outer(sd[: len(base)], sd[len(base) :])
-        same = np.array(
-            [[book.security_by_symbol[b].asset_class == book.security_by_symbol[c].asset_class
-              for c in candidates] for b in base]
-        )  # fmt: skip
-        close = ((corr >= book.settings.optimizer.substitute_min_correlation) & same).any(0)
-        wanted |= {c for c, ok in zip(candidates, close, strict=True) if ok}
-    return tuple(sorted((book.security_by_symbol[s] for s in wanted), key=lambda s: s.symbol))
+    base = sorted(s for s in targeted if risk.measured_of([s])[0])
+    candidates = [c for c, ok in zip(candidates, risk.measured_of(candidates), strict=True) if ok]
+    if not candidates or not base:
+        return set()
+    cov = risk.sub(base + candidates)
+    sd = np.sqrt(np.maximum(np.diag(cov), 1e-18))
+    corr = cov[: len(base), len(base) :] / np.outer(sd[: len(base)], sd[len(base) :])
+    same = np.array(
+        [[book.security_by_symbol[b].asset_class == book.security_by_symbol[c].asset_class
+          for c in candidates] for b in base]
+    )  # fmt: skip
+    close = ((corr >= book.settings.optimizer.substitute_min_correlation) & same).any(0)
+    return {c for c, ok in zip(candidates, close, strict=True) if ok}
+
+
+def _securities_by_group(book: Book, groups: set[str]) -> list[Security]:
+    """Securities of the named wash groups (a symbol alone is its own group)."""
+    cache = book.__dict__.setdefault("_by_group", {})
+    if not cache:
+        for s in book.securities:
+            cache.setdefault(s.identity, []).append(s)
+    return [s for g in groups for s in cache.get(g, ())]
 
 
 def _securities_by_class(book: Book) -> dict[str, list[Security]]:
@@ -233,6 +275,17 @@ def _snapshot(
             hit = np.array([r.matches(s.symbol, s.tags) for s in secs], dtype=bool)
             masks[r.rule][i] |= hit
     f = np.array
+    identity = np.unique(np.array([s.identity for s in secs], dtype=object), return_inverse=True)[1]
+    symbols = [s.symbol for s in secs]
+    stand, rank = np.zeros((n_a, n_s), dtype=np.int64), np.zeros((n_a, n_s))
+    for i, a in enumerate(accounts):
+        model_id = book.model_of(a)
+        ranks = rank_matrix(symbols, book.alternates_for({model_id} if model_id else set()))
+        stand[i], rank[i] = stand_ins(targets[i] > 0, identity, ranks)
+    all_models = {m for m in (*map(book.model_of, accounts), hh.model_id) if m}
+    hh_targeted = (hh_target if hh_target is not None else targets.sum(0)) > 0
+    hh_ranks = rank_matrix(symbols, book.alternates_for(all_models))
+    hh_stand, _ = stand_ins(hh_targeted, identity, hh_ranks)
     return Snapshot(
         as_of=as_of,
         household=hh,
@@ -264,7 +317,11 @@ def _snapshot(
         lot_loss_blocked=f(
             [blocks.loss_sale_blocked(lot.symbol, lot.lot_id) for lot in lots], dtype=bool
         ),
-        cov=risk.sub([s.symbol for s in secs]),
+        cov=risk.sub(symbols),
+        stand_in=stand,
+        alt_rank=rank,
+        household_stand_in=hh_stand,
+        measured=risk.measured_of(symbols),
     )
 
 

@@ -12,15 +12,15 @@ from books import check_cash, check_lots
 from trimtab.book import Book
 from trimtab.config import Settings
 from trimtab.domain import Account, Household, Lot, Model, ModelComponent, Security
-from trimtab.names import AccountKind, Side, Status, Term
+from trimtab.names import AccountKind, SecurityKind, Side, Status, Term
 from trimtab.rebalance.proposal import Proposal
 from trimtab.rebalance.run import rebalance_book
 from trimtab.rebalance.verify import wash_loss_created
 
 AS_OF = date(2024, 6, 14)
 SECURITIES = (
-    Security("VTI", Decimal(100), "us_large", kind="fund"),
-    Security("BND", Decimal(100), "us_bond", kind="fund"),
+    Security("VTI", Decimal(100), "us_large", kind=SecurityKind.FUND),
+    Security("BND", Decimal(100), "us_bond", kind=SecurityKind.FUND),
 )
 
 

@@ -14,6 +14,7 @@ from trimtab.book import Book
 from trimtab.config import Settings
 from trimtab.domain import (
     Account,
+    Alternate,
     CashFlow,
     Household,
     Lot,
@@ -22,19 +23,22 @@ from trimtab.domain import (
     Restriction,
     Security,
 )
-from trimtab.names import AccountKind, LotMethod, Rule, Side, Status
+from trimtab.names import AccountKind, LotMethod, Rule, SecurityKind, Side, Status
 from trimtab.rebalance.proposal import Proposal
 from trimtab.rebalance.run import rebalance_book
 
 AS_OF = date(2024, 6, 14)
+FUND = SecurityKind.FUND
 SECURITIES = (
-    Security("VTI", Decimal(70), "us_large"),
-    Security("ITOT", Decimal(100), "us_large"),
+    Security("VTI", Decimal(70), "us_large", kind=FUND),
+    Security("ITOT", Decimal(100), "us_large", kind=FUND),
     Security("AAA", Decimal(100), "us_large"),
-    Security("EFA", Decimal(100), "intl_developed"),
-    Security("BND", Decimal(100), "us_bond"),
+    Security("EFA", Decimal(100), "intl_developed", kind=FUND),
+    Security("BND", Decimal(100), "us_bond", kind=FUND),
     Security("XOM", Decimal(100), "us_large", frozenset({"fossil"})),
 )
+ALTERNATES = (Alternate("VTI", "ITOT"),)
+"""ITOT is approved for VTI (and back): the only substitute these books declare."""
 
 
 def days_ago(n: int) -> date:
@@ -58,12 +62,13 @@ def book(
     restrictions: tuple[Restriction, ...] = (),
     gain_budget: int | None = None,
     lot_method: LotMethod = LotMethod.FIFO,
+    alternates: tuple[Alternate, ...] = ALTERNATES,
 ) -> Book:
     hh = Household("H", gain_budget=None if gain_budget is None else Decimal(gain_budget))
     account = Account("T", "H", AccountKind.TAXABLE, "M", Decimal(cash), lot_method=lot_method)
     return Book(
         SECURITIES, (hh,), (account,), tuple(lots), (model("M", **weights),),
-        restrictions, (), flows, settings=Settings(as_of=AS_OF),
+        restrictions, (), flows, alternates, settings=Settings(as_of=AS_OF),
     )  # fmt: skip
 
 

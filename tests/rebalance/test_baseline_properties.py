@@ -25,11 +25,13 @@ SPEC_COLUMNS = {
     ],
     "accounts_summary.csv": [
         "account_id", "household_id", "value", "cash_before", "cash_after", "drift_before",
-        "drift_after", "realized_st", "realized_lt", "est_tax", "est_cost", "turnover",
+        "drift_after", "strict_drift_before", "strict_drift_after", "realized_st", "realized_lt",
+        "est_tax", "est_cost", "turnover",
         "objective", "status", "exception_reasons",
     ],
     "households_summary.csv": [
-        "household_id", "value", "drift_before", "drift_after", "location_score_before",
+        "household_id", "value", "drift_before", "drift_after", "strict_drift_before",
+    "strict_drift_after", "location_score_before",
         "location_score_after", "est_tax",
     ],
     "orders.csv": ["symbol", "side", "quantity", "price", "accounts"],

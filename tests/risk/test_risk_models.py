@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from trimtab.book import Book
 from trimtab.book.book import PriceHistory
 from trimtab.domain import Security
+from trimtab.names import SecurityKind
 from trimtab.risk import class_model, estimated_model, risk_model_for
 from trimtab.risk.model import MIN_DAYS, TRADING_DAYS
 
@@ -19,8 +20,8 @@ CLASSES = ["us_large", "us_small", "intl_developed", "emerging", "us_bond", "tip
            "commodities", "municipal", "some_new_equity_class"]  # fmt: skip
 
 
-def sec(symbol: str, asset_class: str) -> Security:
-    return Security(symbol, Decimal(100), asset_class)
+def sec(symbol: str, asset_class: str, kind: SecurityKind = SecurityKind.FUND) -> Security:
+    return Security(symbol, Decimal(100), asset_class, kind=kind)
 
 
 def corr(cov: np.ndarray) -> np.ndarray:
@@ -53,6 +54,21 @@ def test_class_default_same_class_correlated_different_classes_not() -> None:
                 assert c[i, j] < 0.95
     assert c[0, 2] < 0.5  # stocks and bonds
     assert c[0, 4] < c[0, 1]  # another equity class: correlated, less than a same-class fund
+
+
+def test_single_stocks_carry_their_own_issuer_risk() -> None:
+    """Two stocks of one class are never near-perfect substitutes; a fund of the class is the
+    closest thing to either, and individual bonds sit in between."""
+    stock, bond = SecurityKind.STOCK, SecurityKind.BOND
+    secs = [sec("AAA", "us_large", stock), sec("BBB", "us_large", stock), sec("VOO", "us_large"),
+            sec("T1", "treasury", bond), sec("T2", "treasury", bond)]  # fmt: skip
+    model = class_model(secs)
+    c = corr(model.cov)
+    assert c[0, 1] == pytest.approx(1 / (1 + 1.2**2))  # 0.41
+    assert c[0, 2] == pytest.approx(1 / np.sqrt((1 + 1.2**2) * (1 + 0.1**2)))  # 0.64
+    assert c[3, 4] == pytest.approx(1 / (1 + 0.5**2))  # 0.8
+    assert np.sqrt(model.cov[0, 0]) > np.sqrt(model.cov[2, 2]) * 1.5  # a name is more volatile
+    assert not model.measured_of(["AAA", "VOO"]).any()  # nothing is measured without history
 
 
 def simulated_closes(cov_daily: np.ndarray, days: int, seed: int = 42) -> np.ndarray:

@@ -148,6 +148,31 @@ class Book:
     def _target_cache(self) -> dict[str, dict[str, Decimal]]:
         return {}
 
+    def alternates_for(self, model_ids: set[str]) -> dict[tuple[str, str], int]:
+        """{(model security, stand-in): rank} approved firm-wide or for any of `model_ids` or a
+        model inside one of them; the best (lowest) rank when a pair is declared twice."""
+        family = set()
+        for model_id in model_ids:
+            family |= self._model_family(model_id)
+        out: dict[tuple[str, str], int] = {}
+        for alt in self.alternates:
+            if alt.model_id is not None and alt.model_id not in family:
+                continue
+            for pair in alt.pairs():
+                out[pair] = min(out.get(pair, alt.rank), alt.rank)
+        return out
+
+    def _model_family(self, model_id: str) -> set[str]:
+        """The model and every model inside it, however deep."""
+        seen, todo = set(), [model_id]
+        while todo:
+            mid = todo.pop()
+            if mid in seen or mid not in self.model_by_id:
+                continue
+            seen.add(mid)
+            todo += [c.submodel for c in self.model_by_id[mid].components if c.submodel]
+        return seen
+
     def restrictions_for(self, account: Account) -> list[Restriction]:
         """Restrictions scoped to the account or to its household."""
         return self._restrictions_by_scope.get(

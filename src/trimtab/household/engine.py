@@ -14,6 +14,7 @@ from trimtab.optimize.engine import not_worth_it, optimize_accounts
 from trimtab.optimize.explain import context, trade_reasons
 from trimtab.optimize.problem import BAND_PENALTY, ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
+from trimtab.optimize.swapback import mark_swap_back, swapped
 from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.snapshot import Snapshot
 
@@ -70,6 +71,7 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
             )
         )
     _mark_location(snap, decision, managed)
+    mark_swap_back(snap, decision, lots, swapped(snap, data, lots, costs, settings))
     return decision
 
 

@@ -28,6 +28,7 @@ from trimtab.optimize.build import (
     tax_cap,
 )
 from trimtab.optimize.problem import Group, ProblemData
+from trimtab.optimize.swapback import swap_back_lots, swap_back_no_buy
 from trimtab.snapshot import Snapshot
 
 
@@ -67,9 +68,13 @@ def household_problem(
     lot_min, lot_max, value = lot_bounds(
         snap, lots, scale, costs, extra_no_loss, opt.screen_max_tax
     )
+    swap = swap_back_lots(snap, lots, costs.gain, costs.loss, opt.swap_back_max_gain, extra_no_buy)
+    swap &= lot_max > 0
+    lot_min = np.where(swap, lot_max, lot_min)
     identity = snap.identities
     can_buy = np.array([buy_list(snap, int(a), opt.substitute_min_correlation) for a in managed])
     can_buy &= ~(snap.no_buy[managed] | snap.exclude[managed] | snap.wash_no_buy[None, :])
+    can_buy &= ~swap_back_no_buy(snap, lots, swap)[managed]
     can_buy &= ~np.isin(identity, list(extra_no_buy))[None, :]
     members = np.flatnonzero([snap.accounts[a].model_id is None for a in managed])
     flows, placed = snap.flows.copy(), snap.household_flow
@@ -104,7 +109,7 @@ def household_problem(
         drift_penalty=opt.drift_penalty,
         gain_cap=_cap(snap, scale),
         tax_cap=tax_cap(snap, Carry(), scale),
-        identity=snap.identity,
+        identity=snap.pool(),
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
         account_ids=tuple(snap.accounts[a].account_id for a in managed),

@@ -1,7 +1,11 @@
-"""Substitutes: which securities may stand in for a model's security, as groups and buy lists.
+"""Substitutes: which securities may stand in for a model's security, declared or measured.
 
-Shared by the problems (what an account may buy, which holdings track which target) and the
-results (drift with substitutes pooled).
+A security stands in for a model security when the book declares it (the model security's wash
+group, or an approved alternate in alternates.csv) or when the book's price history measures it
+(same asset class, both estimated from history, return correlation at least
+`optimizer.substitute_min_correlation`). Nothing else: without history, two single stocks (or
+two funds nobody approved) are never taken as interchangeable. Shared by the problems (what an
+account may buy, which holdings track which target) and the results (drift).
 """
 
 from __future__ import annotations
@@ -11,13 +15,26 @@ import numpy as np
 from trimtab.snapshot import Snapshot
 
 
-def sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:
-    """Groups of close substitutes: same asset class and return correlation at least `min_corr`,
-    joined transitively (wash identities always share a group). An integer per security."""
+def measured_close(snap: Snapshot, min_corr: float) -> np.ndarray:
+    """(S, S) pairs the price history measures as close substitutes."""
+    both = snap.measured[:, None] & snap.measured[None, :]
+    return (snap.corr >= min_corr) & snap.same_class & both
+
+
+def declared_close(snap: Snapshot) -> np.ndarray:
+    """(S, S) pairs declared interchangeable anywhere in the household (alternates, wash groups)."""
     n = len(snap.securities)
-    close = ((snap.corr >= min_corr) & snap.same_class) | (
-        snap.identity[:, None] == snap.identity[None, :]
-    )
+    close = snap.identity[:, None] == snap.identity[None, :]
+    for stand in (*snap.stand_in, snap.household_stand_in):
+        close[np.arange(n), stand] = True
+        close[stand, np.arange(n)] = True
+    return close
+
+
+def sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:
+    """Groups of declared or measured substitutes, joined transitively. An integer per security."""
+    n = len(snap.securities)
+    close = declared_close(snap) | measured_close(snap, min_corr)
     label = np.arange(n)
     for _ in range(n):
         new = np.where(close, label[None, :], n).min(axis=1)
@@ -28,7 +45,8 @@ def sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:
 
 
 def buy_list(snap: Snapshot, a: int, min_corr: float) -> np.ndarray:
-    """What account `a` may buy: its model's securities and their close same-class substitutes.
+    """What account `a` may buy: its model's securities, their declared stand-ins and measured
+    substitutes, never two securities of one wash group (`one_per_identity`).
 
     Why: a tracking objective alone would happily replace one ETF by a basket of single stocks
     that happens to track it; desks buy the model's funds or designated alternates.
@@ -36,5 +54,21 @@ def buy_list(snap: Snapshot, a: int, min_corr: float) -> np.ndarray:
     in_model = snap.targets[a] > 0
     if not in_model.any():
         return in_model
-    close = (snap.corr[in_model] >= min_corr) & snap.same_class[in_model]
-    return in_model | close.any(0)
+    declared = np.isfinite(snap.alt_rank[a])
+    measured = measured_close(snap, min_corr)[in_model].any(0)
+    return one_per_identity(snap, a, in_model | declared | measured)
+
+
+def one_per_identity(snap: Snapshot, a: int, allowed: np.ndarray) -> np.ndarray:
+    """`allowed` with at most one security per wash identity: the model's own (largest target),
+    else the one held most, else the best-ranked alternate. Buying IVV for the model's VOO and
+    VOO as a "substitute" side by side is harmless for tax but noise for a reviewer."""
+    held = snap.holdings()[a] * snap.prices
+    rank = np.where(np.isfinite(snap.alt_rank[a]), snap.alt_rank[a], 1e9)
+    # lexicographic preference: target weight, then value held, then rank, then symbol order
+    order = np.lexsort((np.arange(len(allowed)), rank, -held, -snap.targets[a]))
+    candidates = order[allowed[order]]
+    _, first = np.unique(snap.identity[candidates], return_index=True)
+    out = np.zeros_like(allowed)
+    out[candidates[first]] = True
+    return out

@@ -15,6 +15,7 @@ from trimtab.measures.substitutes import buy_list, sleeves
 from trimtab.measures.targets import screened_target
 from trimtab.names import AccountKind
 from trimtab.optimize.problem import Group, ProblemData
+from trimtab.optimize.swapback import swap_back_lots, swap_back_no_buy
 from trimtab.snapshot import Snapshot
 from trimtab.tax.costs import LotArrays, sale_tax
 
@@ -25,12 +26,18 @@ class Carry:
 
     `gain_usd`/`tax_usd`: net realized gain and its tax proposed so far; `bought` identities
     bought and `loss_sold` identities sold at a loss so far (wash sales across the household).
+    `keep` are identities no account may sell at a loss (the wash-sale branch that buys them);
+    `contested` identities an earlier account's trade kept a later one from trading as it
+    would; `objective_usd` the accounts' objective so far, in USD.
     """
 
     gain_usd: float = 0.0
     tax_usd: float = 0.0
     bought: set[str] = field(default_factory=set)
     loss_sold: set[str] = field(default_factory=set)
+    keep: frozenset[str] = frozenset()
+    contested: set[str] = field(default_factory=set)
+    objective_usd: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,11 +127,17 @@ def account_problem(
             f"({float(held.sum() + snap.cash[a]):,.2f} USD): lower the withdrawal"
         )
     lot_min, lot_max, value = lot_bounds(
-        snap, lots, scale, costs, carry.bought | extra_no_loss, opt.screen_max_tax
+        snap, lots, scale, costs, carry.bought | carry.keep | extra_no_loss, opt.screen_max_tax
     )
+    swap = swap_back_lots(
+        snap, lots, costs.gain, costs.loss, opt.swap_back_max_gain, carry.loss_sold | extra_no_buy
+    )
+    swap &= lot_max > 0
+    lot_min = np.where(swap, lot_max, lot_min)
     identity = snap.identities
     no_buy = ~buy_list(snap, a, opt.substitute_min_correlation)
     no_buy |= snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
+    no_buy |= swap_back_no_buy(snap, lots, swap)[a]
     no_buy |= np.isin(identity, list(carry.loss_sold | extra_no_buy))
     target, target_cash = screened_target(
         snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
@@ -154,7 +167,7 @@ def account_problem(
         drift_penalty=opt.drift_penalty,
         gain_cap=_gain_cap(snap, carry, scale),
         tax_cap=tax_cap(snap, carry, scale),
-        identity=snap.identity,
+        identity=snap.pool(a),
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
         account_ids=(snap.accounts[a].account_id,),

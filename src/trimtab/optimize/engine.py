@@ -21,6 +21,7 @@ from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import context, trade_reasons
 from trimtab.optimize.problem import BAND_PENALTY, ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
+from trimtab.optimize.swapback import mark_swap_back, swapped
 from trimtab.optimize.washsafe import Build, solve_wash_safe
 from trimtab.snapshot import Snapshot
 
@@ -31,16 +32,55 @@ ROUNDING_FAILED = (
 
 
 def optimize_accounts(snap: Snapshot, settings: Settings) -> Decision:
-    """Each managed account alone against its model, in order, sharing budget and wash rules."""
+    """Each managed account alone against its model, in order, sharing budget and wash rules.
+
+    Taxable accounts go first, so a loss harvested there keeps later accounts (IRAs included)
+    from buying that wash identity. When that contests something a later account wanted (it
+    targets the identity, or holds it at a loss that an earlier buy blocks), the other branch is
+    solved too: every account keeps its losses in the contested identities and may buy them.
+    The branch with fewer exceptions, then the lower objective in USD summed over the accounts,
+    wins (docs/optimizer.md, "Wash-sale conflicts"): at most twice the solves.
+    """
+    costs = lot_costs(snap, settings)
+    first, carry = _in_order(snap, settings, costs, frozenset())
+    if not carry.contested:
+        return first
+    second, other = _in_order(snap, settings, costs, frozenset(carry.contested))
+    return second if _score(second, other, snap) < _score(first, carry, snap) else first
+
+
+def _in_order(
+    snap: Snapshot, settings: Settings, costs: LotCosts, keep: frozenset[str]
+) -> tuple[Decision, Carry]:
+    """One pass over the accounts; `keep` are identities no account may sell at a loss."""
     n_a, n_s = snap.targets.shape
     values = snap.account_values()
     flows = snap.flows + split_pro_rata(snap.household_flow, values, snap.managed)
-    costs = lot_costs(snap, settings)
-    carry = Carry()
+    carry = Carry(keep=keep)
     decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), flows)
     for a in _order(snap):
+        _contest(snap, int(a), costs, carry)
         _account(snap, int(a), float(flows[a]), settings, costs, carry, decision)
-    return decision
+    return decision, carry
+
+
+def _contest(snap: Snapshot, a: int, costs: LotCosts, carry: Carry) -> None:
+    """Record the identities earlier accounts' trades keep account `a` from trading as it would."""
+    identity = snap.identities
+    wanted = set(identity[snap.targets[a] > 0])
+    mine = np.flatnonzero(snap.lot_account == a)
+    losses = set(identity[snap.lot_security[mine[costs.loss[mine]]]])
+    carry.contested |= (carry.loss_sold & wanted) | (carry.bought & losses)
+
+
+def _score(decision: Decision, carry: Carry, snap: Snapshot) -> tuple[int, float]:
+    """(accounts left without a solution, objective in USD). An account that misses a band but
+    trades the best it can is not counted: its miss is priced in the objective's bands term."""
+    sold = np.zeros(len(snap.accounts), dtype=bool)
+    sold[snap.lot_account[decision.lot_sells > 0]] = True
+    trades = sold | (decision.buys > 0).any(axis=1)
+    stuck = sum(1 for a in decision.exceptions if not trades[a])
+    return stuck, carry.objective_usd
 
 
 def _order(snap: Snapshot) -> list[int]:
@@ -93,8 +133,10 @@ def _account(
     decision.buys[a] = buys
     decision.objective[a] = sum(terms.values())
     decision.objective_terms[a] = terms
+    carry.objective_usd += decision.objective[a] * data.scale
     why = context(snap, a, data, solution.sells, settings)
     decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow, why))
+    mark_swap_back(snap, decision, lots, swapped(snap, data, lots, costs, settings))
     _carry_forward(snap, lots, sells, buys, costs, carry)
     missed = band_breaches(data, sells_f, buys_f)
     bands = band_messages(data, missed, solution.terms["bands"] / BAND_PENALTY).get(0, ())

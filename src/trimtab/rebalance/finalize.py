@@ -11,7 +11,6 @@ from trimtab.config import Settings
 from trimtab.decision import Decision
 from trimtab.measures.drift import drift, household_target
 from trimtab.measures.location import drag_matrix, location_score
-from trimtab.measures.substitutes import sleeves
 from trimtab.money import cents
 from trimtab.names import AccountKind, Side, Status, Term
 from trimtab.rebalance.positions import positions
@@ -40,10 +39,8 @@ def shares(value: float, fractional: bool, cap: Decimal | None = None) -> Decima
 def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings) -> Proposal:
     """Exact trades (lot by lot for sells), per-account results and the household result."""
     trades = _sell_trades(snap, decision) + _buy_trades(snap, decision)
-    sleeve = sleeves(snap, settings.optimizer.substitute_min_correlation)
     accounts = tuple(
-        _account_result(snap, decision, a, trades, settings, sleeve)
-        for a in range(len(snap.accounts))
+        _account_result(snap, decision, a, trades, settings) for a in range(len(snap.accounts))
     )
     held, household_held = positions(snap, trades, [r.cash_after for r in accounts])
     return Proposal(
@@ -110,9 +107,9 @@ def _account_result(
     a: int,
     trades: list[Trade],
     settings: Settings,
-    sleeve: np.ndarray,
 ) -> AccountResult:
-    """Account `a`'s figures; `sleeve` pools close substitutes for the equivalent drift."""
+    """Account `a`'s figures. `drift_*` counts wash-group members and declared alternates as the
+    model security they stand in for; `strict_drift_*` counts each symbol as itself."""
     account = snap.accounts[a]
     mine = [t for t in trades if t.account_id == account.account_id]
     held = snap.holdings()[a]
@@ -136,15 +133,15 @@ def _account_result(
     status = Status.EXCEPTION if reasons else (Status.TRADE if mine else Status.NO_TRADE)
     target, tcash = snap.targets[a], float(snap.target_cash[a])
     return AccountResult(
-        equiv_drift_before=drift(held * snap.prices, float(account.cash), target, tcash, sleeve),
-        equiv_drift_after=drift(after * snap.prices, float(cash_after), target, tcash, sleeve),
+        strict_drift_before=drift(held * snap.prices, float(account.cash), target, tcash),
+        strict_drift_after=drift(after * snap.prices, float(cash_after), target, tcash),
         account_id=account.account_id,
         household_id=account.household_id,
         value=value,
         cash_before=cents(account.cash),
         cash_after=cents(cash_after),
-        drift_before=drift(held * snap.prices, float(account.cash), target, tcash, snap.identity),
-        drift_after=drift(after * snap.prices, float(cash_after), target, tcash, snap.identity),
+        drift_before=drift(held * snap.prices, float(account.cash), target, tcash, snap.pool(a)),
+        drift_after=drift(after * snap.prices, float(cash_after), target, tcash, snap.pool(a)),
         realized_st=cents(st),
         realized_lt=cents(lt),
         est_tax=est_tax,
@@ -196,6 +193,8 @@ def _household_result(
         target, tcash = household_target(values, snap.targets, snap.target_cash)
     drag = drag_matrix(snap.accounts, snap.securities, snap.household, settings.location)
     classes = [s.asset_class for s in snap.securities]
+    held_before, cash_before = holdings.sum(0) * snap.prices, float(snap.cash.sum())
+    held_after, cash_total_after = after.sum(0) * snap.prices, float(cash_after.sum())
     return HouseholdResult(
         location_score_before=location_score(holdings * snap.prices, drag, classes),
         location_score_after=location_score(after * snap.prices, drag, classes),
@@ -203,11 +202,9 @@ def _household_result(
         tax_drag_after=cents(Decimal(repr(float((after * snap.prices * drag).sum())))),
         household_id=snap.household.household_id,
         value=sum((r.value for r in accounts), _ZERO),
-        drift_before=drift(
-            holdings.sum(0) * snap.prices, float(snap.cash.sum()), target, tcash, snap.identity
-        ),
-        drift_after=drift(
-            after.sum(0) * snap.prices, float(cash_after.sum()), target, tcash, snap.identity
-        ),
+        drift_before=drift(held_before, cash_before, target, tcash, snap.pool()),
+        drift_after=drift(held_after, cash_total_after, target, tcash, snap.pool()),
+        strict_drift_before=drift(held_before, cash_before, target, tcash),
+        strict_drift_after=drift(held_after, cash_total_after, target, tcash),
         est_tax=sum((r.est_tax for r in accounts), _ZERO),
     )

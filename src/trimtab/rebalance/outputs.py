@@ -19,12 +19,14 @@ TRADE_COLUMNS = (
 )  # fmt: skip
 ACCOUNT_COLUMNS = (
     "account_id", "household_id", "value", "cash_before", "cash_after", "drift_before",
-    "drift_after", "realized_st", "realized_lt", "est_tax", "est_cost", "turnover", "objective",
-    "objective_terms", "status", "exception_reasons", "equiv_drift_before", "equiv_drift_after",
+    "drift_after", "strict_drift_before", "strict_drift_after", "realized_st", "realized_lt",
+    "est_tax", "est_cost", "turnover", "objective", "objective_terms", "status",
+    "exception_reasons",
 )  # fmt: skip
 HOUSEHOLD_COLUMNS = (
-    "household_id", "value", "drift_before", "drift_after", "location_score_before",
-    "location_score_after", "est_tax", "tax_drag_before", "tax_drag_after",
+    "household_id", "value", "drift_before", "drift_after", "strict_drift_before",
+    "strict_drift_after", "location_score_before", "location_score_after", "est_tax",
+    "tax_drag_before", "tax_drag_after",
 )  # fmt: skip
 ORDER_COLUMNS = ("symbol", "side", "quantity", "price", "value", "accounts")
 ALLOCATION_COLUMNS = ("symbol", "side", "price", "account_id", "quantity")
@@ -71,11 +73,11 @@ def _accounts(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
             yield [
                 r.account_id, r.household_id, cell(r.value), cell(r.cash_before),
                 cell(r.cash_after), ratio(r.drift_before), ratio(r.drift_after),
+                ratio(r.strict_drift_before), ratio(r.strict_drift_after),
                 cell(r.realized_st), cell(r.realized_lt), cell(r.est_tax), cell(r.est_cost),
                 ratio(r.turnover), "" if r.objective is None else f"{r.objective:.8g}",
                 json.dumps(terms, sort_keys=True) if terms else "", r.status.value,
-                "; ".join(r.exception_reasons), ratio(r.equiv_drift_before),
-                ratio(r.equiv_drift_after),
+                "; ".join(r.exception_reasons),
             ]  # fmt: skip
 
 
@@ -84,6 +86,7 @@ def _households(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
         h = p.household
         yield [
             h.household_id, cell(h.value), ratio(h.drift_before), ratio(h.drift_after),
+            ratio(h.strict_drift_before), ratio(h.strict_drift_after),
             ratio(h.location_score_before), ratio(h.location_score_after), cell(h.est_tax),
             cell(h.tax_drag_before), cell(h.tax_drag_after),
         ]  # fmt: skip

@@ -37,8 +37,8 @@ class Trade:
 class AccountResult:
     """An account's outcome. Drift and turnover are fractions; money is USD (cents).
 
-    `equiv_drift_*` is drift with close substitutes pooled with the model security they stand in
-    for (same asset class, correlation at least `optimizer.substitute_min_correlation`).
+    `drift_*` counts a wash-group member or declared alternate held in place of a model security
+    as that security; `strict_drift_*` counts each symbol as itself.
     """
 
     account_id: str
@@ -57,8 +57,8 @@ class AccountResult:
     objective: float | None = None
     objective_terms: dict[str, float] = field(default_factory=dict)
     exception_reasons: tuple[str, ...] = ()
-    equiv_drift_before: float = float("nan")
-    equiv_drift_after: float = float("nan")
+    strict_drift_before: float = float("nan")
+    strict_drift_after: float = float("nan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,8 @@ class HouseholdResult:
     location_score_after: float | None = None
     tax_drag_before: Decimal = Decimal(0)
     tax_drag_after: Decimal = Decimal(0)
+    strict_drift_before: float = float("nan")
+    strict_drift_after: float = float("nan")
 
 
 @dataclass(frozen=True, slots=True)

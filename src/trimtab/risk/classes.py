@@ -2,8 +2,11 @@
 
 Each asset class has an annual volatility and a family (equity, bond, real asset); classes in one
 family are correlated more than across families. Securities of one class share the class factor
-and differ only by a small idiosyncratic volatility, so two ETFs of a class are near-perfect
-substitutes (correlation ~0.98) while different classes are not.
+and add their own idiosyncratic volatility, which depends on the security's `kind`: a fund is
+diversified (two funds of a class correlate at 0.99), a single stock carries its own issuer risk
+(two stocks of a class correlate at about 0.41, a stock and a fund of its class at about 0.64).
+Without a declaration (alternates.csv) or a measurement (price history) nothing here makes two
+securities interchangeable: the correlations only shape the tracking term.
 """
 
 from __future__ import annotations
@@ -43,8 +46,13 @@ FAMILY_CORR = {
 """Correlation between two different classes, by their families."""
 
 IDIO_SHARE = 0.1
-"""Idiosyncratic volatility of one security around its class factor, as a share of the class
-volatility: two securities of one class then correlate at 1 / (1 + 0.1^2) = 0.99."""
+"""Idiosyncratic volatility of a fund around its class factor, as a share of the class
+volatility: two funds of one class then correlate at 1 / (1 + 0.1^2) = 0.99."""
+
+KIND_IDIO_SHARE = {"fund": IDIO_SHARE, "stock": 1.2, "bond": 0.5, "other": 0.5}
+"""Idiosyncratic share by security kind. A stock's 1.2 puts one name's correlation with its class
+at 1 / sqrt(1 + 1.2^2) = 0.64 and two names' at 1 / (1 + 1.2^2) = 0.41, about what large US stocks
+show; an individual bond or other security sits in between (0.8 with another of its class)."""
 
 _BOND_WORDS = ("bond", "treasur", "tips", "muni", "corporate", "yield", "fixed", "credit")
 _REAL_WORDS = ("reit", "real", "commodit", "gold")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from trimtab.domain import Security
-from trimtab.risk.classes import IDIO_SHARE, class_corr, class_vol
+from trimtab.risk.classes import KIND_IDIO_SHARE, class_corr, class_vol
 
 if TYPE_CHECKING:
     from trimtab.book import Book
@@ -21,12 +21,24 @@ MIN_DAYS = 60
 
 @dataclass(frozen=True, eq=False)
 class RiskModel:
-    """Annual covariance of returns (fractions squared) over `symbols`; `source` says how."""
+    """Annual covariance of returns (fractions squared) over `symbols`; `source` says how.
+
+    `measured[i]` says whether symbol i's row was estimated from the book's price history (False:
+    the class default); only measured pairs may make two securities substitutes unasked.
+    """
 
     symbols: tuple[str, ...]
     cov: np.ndarray
     source: str
     shrinkage: float | None = None
+    measured: np.ndarray | None = None
+
+    def measured_of(self, symbols: Sequence[str]) -> np.ndarray:
+        """Whether each of `symbols` was estimated from price history."""
+        if self.measured is None:
+            return np.zeros(len(symbols), dtype=bool)
+        idx = self.index()
+        return np.array([bool(self.measured[idx[s]]) for s in symbols], dtype=bool)
 
     def index(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.symbols)}
@@ -39,11 +51,13 @@ class RiskModel:
 
 
 def class_model(securities: Sequence[Security]) -> RiskModel:
-    """Covariance from asset classes: a class factor per class plus a small idiosyncratic part."""
+    """Covariance from asset classes: a class factor per class plus an idiosyncratic part that
+    depends on the security's kind (small for a fund, large for one issuer's stock)."""
     classes = [s.asset_class for s in securities]
     vols = np.array([class_vol(c) for c in classes])
     corr = np.array([[class_corr(a, b) for b in classes] for a in classes])
-    cov = corr * np.outer(vols, vols) + np.diag((IDIO_SHARE * vols) ** 2)
+    idio = np.array([KIND_IDIO_SHARE[s.kind.value] for s in securities])
+    cov = corr * np.outer(vols, vols) + np.diag((idio * vols) ** 2)
     return RiskModel(tuple(s.symbol for s in securities), cov, "asset_class_default")
 
 
@@ -80,7 +94,9 @@ def estimated_model(
     shrunk, delta = _ledoit_wolf(x, prior / np.outer(prior_sd, prior_sd))
     cov = default.cov.copy()
     cov[np.ix_(usable, usable)] = shrunk * TRADING_DAYS
-    return RiskModel(default.symbols, _psd(cov), "price_history_ledoit_wolf", delta)
+    measured = np.zeros(len(securities), dtype=bool)
+    measured[usable] = True
+    return RiskModel(default.symbols, _psd(cov), "price_history_ledoit_wolf", delta, measured)
 
 
 def _ledoit_wolf(x: np.ndarray, corr_target: np.ndarray) -> tuple[np.ndarray, float]:
