@@ -40,11 +40,24 @@ def ensure_venv() -> None:
     STAMP.write_text(digest)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_chromium() -> None:
+    """Debian's chromium for the browser tests (playwright drives it; its own download needs
+    the network). Installed with apt-get when missing, where apt-get exists."""
+    if CHROMIUM.exists() or os.name == "nt" or not Path("/usr/bin/apt-get").exists():
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    _run(*sudo, "apt-get", "install", "-y", "chromium")
+
+
 def demo(extra: list[str]) -> None:
     _run(BIN / "trimtab", "demo", *extra)
 
 
 def test(extra: list[str]) -> None:
+    ensure_chromium()
     # the whole repository, as a contributor runs it (Python blocks in docs/*.md included)
     _run(BIN / "ruff", "check", ".")
     _run(BIN / "ruff", "format", "--check", ".")

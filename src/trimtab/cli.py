@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from trimtab.commands import daily
+from trimtab.commands import serve as serve_commands
 from trimtab.errors import DataError, TrimtabError
 from trimtab.names import Method
 
@@ -346,6 +347,7 @@ def demo(
         typer.Option("--replace", help="Let the demo replace the book stored at --db"),
     ] = False,
     seed: Annotated[int, typer.Option(help="Random seed")] = 7,
+    serve: Annotated[bool, typer.Option("--serve", help="Then start the service on it")] = False,
 ) -> None:
     """Generate a sample book, store it, rebalance it and summarise: the whole loop.
 
@@ -363,6 +365,11 @@ def demo(
             replace=replace,
         )
     )
+    if serve:
+        from trimtab.commands.serve import serve_demo
+        from trimtab.demo import demo_url
+
+        serve_demo(db or demo_url(out_dir))
 
 
 def _write_file(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
@@ -394,6 +401,7 @@ def _summary(proposals: list[Any], counts: dict[str, int], out_dir: Path) -> Non
 
 
 daily.register(app)
+serve_commands.register(app)
 
 
 def main() -> None:

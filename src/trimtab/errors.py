@@ -80,3 +80,30 @@ class InfeasibleError(OptimizationError):
 
 class StoreError(TrimtabError):
     """The database cannot be read or written as asked."""
+
+
+# --- Access and lookup errors (the service maps each to one HTTP status, the CLI to its code) ---
+
+
+class NotFoundError(TrimtabError):
+    """No such record, or none the caller may see (an advisor is never told which)."""
+
+
+class ConflictError(TrimtabError):
+    """The change clashes with what is stored (a duplicate id, a proposal already decided...)."""
+
+
+class AuthError(TrimtabError):
+    """No valid credentials: missing, wrong, expired or revoked, or a disabled user."""
+
+
+class ThrottledError(AuthError):
+    """Too many failed logins: refused until `retry_after` seconds have passed."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class ForbiddenError(TrimtabError):
+    """Authenticated, but the user's role does not allow this."""

@@ -4,7 +4,10 @@ Callers make an engine, upgrade its schema, then import or export whole books; t
 stay inside this package.
 """
 
-from trimtab.store import workflow_tables  # noqa: F401  (registers the daily run's tables)
+from trimtab.store import (
+    access_tables,  # noqa: F401  (registers the desk's tables)
+    workflow_tables,  # noqa: F401  (registers the daily run's tables)
+)
 from trimtab.store.engine import current_revision, default_url, head_revision, make_engine, upgrade
 from trimtab.store.repository import export_book, has_book, import_book
 

@@ -1,0 +1,272 @@
+"""The review queue and the audit trail as pages: filtered, sorted and paged in the database.
+
+A desk with 100,000 accounts has tens of thousands of current proposals a day; every list here
+reads one page (indexed joins, LIMIT/OFFSET) and counts the matches, never the whole day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from trimtab.store import tables as t
+from trimtab.store import workflow_tables as w
+from trimtab.store.access import advisors_of, assigned_query
+from trimtab.store.records import Page
+
+SORTS = ("household", "value", "tax", "exceptions", "trades", "proposal")
+"""Queue sort keys; `-key` sorts descending."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """Which current proposals; None means no condition. `only` limits to a subquery of
+    household ids (an advisor's); `advisor` to one advisor's households (a user id)."""
+
+    as_of: date | None = None
+    state: str | None = None
+    status: str | None = None
+    rule: str | None = None
+    household: str | None = None
+    advisor: int | None = None
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    only: sa.Select[Any] | None = None
+
+
+def latest_day(conn: Connection) -> date | None:
+    """The newest day with current proposals."""
+    return conn.execute(sa.select(sa.func.max(w.current_proposals.c.as_of))).scalar_one_or_none()
+
+
+def _where(f: QueueFilter) -> list[Any]:
+    """Conditions on the proposals table (its queue index covers them), current ones only.
+
+    A filter naming households (one, an advisor's) picks the current proposals through the
+    current table's key (day, household) first: a short list, not the whole day.
+    """
+    p, c = w.proposals, w.current_proposals
+    current = sa.select(c.c.proposal_id)
+    cond: list[Any] = []
+    if f.as_of is not None:
+        current = current.where(c.c.as_of == f.as_of)
+        cond.append(p.c.as_of == f.as_of)
+    narrowed = False
+    for subset in (f.advisor, f.only, f.household):
+        if subset is None:
+            continue
+        if isinstance(subset, int):
+            subset = assigned_query(subset)
+        current = current.where(
+            c.c.household_id == subset if isinstance(subset, str) else c.c.household_id.in_(subset)
+        )
+        narrowed = True
+    if narrowed:
+        cond.append(p.c.proposal_id.in_(current))
+    else:  # the whole day: walk the queue index, probing the current table's unique index
+        cond.append(sa.exists().where(c.c.proposal_id == p.c.proposal_id))
+    for column, value in ((p.c.state, f.state), (p.c.status, f.status)):
+        if value is not None:
+            cond.append(column == value)
+    if f.rule is not None:
+        e = w.exceptions
+        cond.append(p.c.proposal_id.in_(sa.select(e.c.proposal_id).where(e.c.rule == f.rule)))
+    money = sa.cast(p.c.value, sa.Float)
+    if f.min_value is not None:
+        cond.append(money >= float(f.min_value))
+    if f.max_value is not None:
+        cond.append(money <= float(f.max_value))
+    return cond
+
+
+def _order(sort: str) -> list[Any]:
+    p = w.proposals
+    key, desc = sort.lstrip("-"), sort.startswith("-")
+    column = {
+        "household": p.c.household_id,
+        "value": sa.cast(p.c.value, sa.Float),
+        "tax": sa.cast(p.c.est_tax, sa.Float),
+        "exceptions": p.c.exceptions,
+        "trades": p.c.trades,
+        "proposal": p.c.proposal_id,
+    }[key]
+    return [column.desc() if desc else column.asc(), p.c.household_id.asc()]
+
+
+QUEUE_COLUMNS = (
+    "proposal_id",
+    "run_id",
+    "as_of",
+    "household_id",
+    "state",
+    "status",
+    "screen",
+    "value",
+    "est_tax",
+    "baseline_tax",
+    "trades",
+    "exceptions",
+    "decided_by",
+    "decided_at",
+    "note",
+    "release_id",
+)
+
+
+def queue_page(conn: Connection, f: QueueFilter, sort: str, *, offset: int, limit: int) -> Page:
+    """One page of the current proposals that pass `f`, each a dict with its exception rules,
+    the household's name and its advisors.
+
+    Two steps: the page's ids (filter, sort, count: index only), then those rows in full.
+    """
+    p = w.proposals
+    where = _where(f)
+    total = conn.execute(sa.select(sa.func.count()).select_from(p).where(*where)).scalar_one()
+    ids = list(
+        conn.execute(
+            sa.select(p.c.proposal_id)
+            .where(*where)
+            .order_by(*_order(sort))
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+    )
+    h = t.households
+    stmt = (
+        sa.select(*(p.c[n] for n in QUEUE_COLUMNS), h.c.name)
+        .select_from(p.outerjoin(h, h.c.household_id == p.c.household_id))
+        .where(p.c.proposal_id.in_(ids))
+    )
+    found = {r.proposal_id: dict(r._mapping) for r in conn.execute(stmt)}
+    rows = [found[i] for i in ids]
+    rules = exception_rules(conn, ids)
+    advisors = advisors_of(conn, [r["household_id"] for r in rows])
+    for r in rows:
+        r["rules"] = rules.get(r["proposal_id"], [])
+        r["advisors"] = advisors.get(r["household_id"], [])
+    return Page(rows, int(total))
+
+
+def exception_rules(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
+    e = w.exceptions
+    out: dict[int, set[str]] = {}
+    if ids:
+        for pid, rule in conn.execute(
+            sa.select(e.c.proposal_id, e.c.rule).where(e.c.proposal_id.in_(ids))
+        ):
+            out.setdefault(pid, set()).add(rule)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def proposal(conn: Connection, proposal_id: int) -> dict[str, Any] | None:
+    """A stored proposal: its queue line, whether it is current, its exceptions and its payload
+    (the proposal as canonical JSON: trades with reasons, account and household metrics)."""
+    p, c, e = w.proposals, w.current_proposals, w.exceptions
+    row = conn.execute(
+        sa.select(*(p.c[n] for n in QUEUE_COLUMNS), p.c.payload, c.c.proposal_id.label("current"))
+        .outerjoin(c, c.c.proposal_id == p.c.proposal_id)
+        .where(p.c.proposal_id == proposal_id)
+    ).first()
+    if row is None:
+        return None
+    out = dict(row._mapping)
+    out["current"] = out["current"] is not None
+    out["payload"] = json.loads(out["payload"])
+    out["exceptions_list"] = [
+        dict(x._mapping)
+        for x in conn.execute(
+            sa.select(e.c.account_id, e.c.rule, e.c.message, e.c.measure)
+            .where(e.c.proposal_id == proposal_id)
+            .order_by(e.c.exception_id)
+        )
+    ]
+    return out
+
+
+def current_of(conn: Connection, household_id: str) -> int | None:
+    """The household's current proposal of the newest day it has one."""
+    c = w.current_proposals
+    return conn.execute(
+        sa.select(c.c.proposal_id)
+        .where(c.c.household_id == household_id)
+        .order_by(c.c.as_of.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def runs_page(conn: Connection, *, offset: int, limit: int) -> Page:
+    r = w.runs
+    total = conn.execute(sa.select(sa.func.count()).select_from(r)).scalar_one()
+    cols = (
+        r.c.run_id,
+        r.c.as_of,
+        r.c.started_at,
+        r.c.finished_at,
+        r.c.actor,
+        r.c.status,
+        r.c.executor,
+        r.c.method,
+        r.c.summary,
+    )
+    rows = conn.execute(sa.select(*cols).order_by(r.c.run_id.desc()).offset(offset).limit(limit))
+    return Page([_run(x) for x in rows], int(total))
+
+
+def run(conn: Connection, run_id: int) -> dict[str, Any] | None:
+    r, p = w.runs, w.proposals
+    cols = (
+        r.c.run_id,
+        r.c.as_of,
+        r.c.started_at,
+        r.c.finished_at,
+        r.c.actor,
+        r.c.status,
+        r.c.executor,
+        r.c.method,
+        r.c.summary,
+    )
+    row = conn.execute(sa.select(*cols).where(r.c.run_id == run_id)).first()
+    if row is None:
+        return None
+    out = _run(row)
+    out["proposed"] = conn.execute(
+        sa.select(sa.func.count()).select_from(p).where(p.c.run_id == run_id)
+    ).scalar_one()
+    return out
+
+
+def _run(row: Any) -> dict[str, Any]:
+    out = dict(row._mapping)
+    out["summary"] = json.loads(out["summary"]) if out["summary"] else None
+    return out
+
+
+def audit_page(
+    conn: Connection,
+    *,
+    action: str | None,
+    actor: str | None,
+    subject: str | None,
+    offset: int,
+    limit: int,
+) -> Page:
+    """Events newest first; `subject` matches a prefix (`proposal:`, `household:H1`...)."""
+    a = w.audit_log
+    where: list[Any] = []
+    if action:
+        where.append(a.c.action == action)
+    if actor:
+        where.append(a.c.actor == actor)
+    if subject:
+        where.append(a.c.subject.startswith(subject, autoescape=True))
+    total = conn.execute(sa.select(sa.func.count()).select_from(a).where(*where)).scalar_one()
+    rows = conn.execute(
+        sa.select(a).where(*where).order_by(a.c.event_id.desc()).offset(offset).limit(limit)
+    )
+    return Page([{**dict(x._mapping), "detail": json.loads(x.detail)} for x in rows], int(total))

@@ -1,0 +1,1 @@
+"""The review pages: server-rendered HTML (Jinja2) over the API's store and access rules."""
