@@ -8,6 +8,7 @@ error. A measure shared by the optimizer (which imposes them) and whatever check
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -145,3 +146,12 @@ def breaches(
     if limits.tracking_error is not None and te > limits.tracking_error + TOLERANCE:
         out.append(Breach("tracking error", te, limits.tracking_error))
     return out
+
+
+_BAND_REASON = re.compile(r"(over tolerance|off target, band) [0-9.e-]+: .+ binds?$")
+
+
+def is_band_reason(reason: str) -> bool:
+    """Whether an exception reason is a band missed within the hard limits (`Breach.text` and
+    the limit that binds): the account traded the best it could, it is not infeasible."""
+    return _BAND_REASON.search(reason) is not None

@@ -15,8 +15,9 @@ from decimal import Decimal
 import numpy as np
 
 from trimtab.config import ExceptionSettings
+from trimtab.measures.bands import is_band_reason
 from trimtab.names import Side, Status
-from trimtab.rebalance.proposal import Proposal
+from trimtab.rebalance.proposal import AccountResult, Proposal
 from trimtab.snapshot import Snapshot
 from trimtab.workflow.screen import Context
 
@@ -87,6 +88,11 @@ def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
         return []
     hh = f.made.household
     if f.snap.household_target is not None:  # one portfolio: its drift is the household's
+        missed = [
+            r for r in f.made.accounts if r.status is Status.EXCEPTION and _traded_its_best(r)
+        ]
+        if missed:
+            return [Hit("drift_after", r.account_id, _drift_text(r), r.drift_after) for r in missed]
         if hh.drift_after > s.drift_after:
             return [
                 Hit(
@@ -98,10 +104,22 @@ def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
             ]
         return []
     return [
-        Hit("drift_after", r.account_id, f"drift after trading {r.drift_after:.4f}", r.drift_after)
+        Hit("drift_after", r.account_id, _drift_text(r), r.drift_after)
         for r in f.made.accounts
-        if r.status is not Status.EXCEPTION and r.drift_after > s.drift_after
+        if _traded_its_best(r) and (r.drift_after > s.drift_after or r.status is Status.EXCEPTION)
     ]
+
+
+def _drift_text(r: AccountResult) -> str:
+    """The drift after trading, or the bands the account missed and what binds."""
+    if r.status is Status.EXCEPTION:
+        return "; ".join(r.exception_reasons)
+    return f"drift after trading {r.drift_after:.4f}"
+
+
+def _traded_its_best(r: AccountResult) -> bool:
+    """Not an exception, or one only for bands missed within the hard limits (it traded)."""
+    return r.status is not Status.EXCEPTION or all(map(is_band_reason, r.exception_reasons))
 
 
 def _stale_price(f: Facts, s: ExceptionSettings) -> list[Hit]:
@@ -155,7 +173,7 @@ def _infeasible(f: Facts, _s: ExceptionSettings) -> list[Hit]:
     return [
         Hit("infeasible", r.account_id, "; ".join(r.exception_reasons) or "exception")
         for r in f.made.accounts
-        if r.status is Status.EXCEPTION
+        if not _traded_its_best(r)
     ]
 
 
