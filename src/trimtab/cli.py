@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from trimtab.commands import backtest as backtest_command
 from trimtab.commands import daily
+from trimtab.commands import report as report_command
 from trimtab.commands import serve as serve_commands
 from trimtab.errors import DataError, TrimtabError
 from trimtab.names import Method
@@ -32,6 +34,8 @@ db_app = typer.Typer(
     help="The embedded store (SQLite default, or any URL).",
 )
 app.add_typer(db_app, name="db")
+backtest_command.register(app)
+report_command.register(app)
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
@@ -106,11 +110,10 @@ def _load(book: Path | None, as_of: str | None, db: str | None = None) -> Any:
 def _stored(db: str | None) -> Any:
     """The book in the store, replayed once more so a history problem is caught here too."""
     from trimtab.errors import StoreError
-    from trimtab.store import export_book, has_book, make_engine, upgrade
+    from trimtab.store import export_book, has_book, open_store
     from trimtab.tax.ledger import replay
 
-    engine = make_engine(db)
-    upgrade(engine)
+    engine = open_store(db, write=False)
     if not has_book(engine):
         raise StoreError("the store holds no book: run `trimtab db import BOOK` first")
     b = export_book(engine)
@@ -295,12 +298,11 @@ def db_import(
 ) -> None:
     """Import a book, all or nothing: a bad book changes nothing and every problem is reported."""
     from trimtab.check import load_checked
-    from trimtab.store import import_book, make_engine, upgrade
+    from trimtab.store import import_book, open_store
 
     def body() -> None:
         b = load_checked(book)
-        engine = make_engine(db)
-        upgrade(engine)
+        engine = open_store(db, write=True)
         counts = import_book(engine, b)
         out.print(f"imported into {engine.url.render_as_string(hide_password=True)}")
         for name, n in counts.items():
@@ -316,13 +318,24 @@ def db_export(
 ) -> None:
     """Write the stored book back to a book folder."""
     from trimtab.book import write_book
-    from trimtab.store import export_book, make_engine, upgrade
+    from trimtab.store import export_book, open_store
 
     def body() -> None:
-        engine = make_engine(db)
-        upgrade(engine)
+        engine = open_store(db, write=False)
         write_book(export_book(engine), out_dir)
         out.print(f"exported to {out_dir}")
+
+    _guard(body)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the store or migrate its schema to this trimtab's revision (reads never do)."""
+    from trimtab.store import open_store
+
+    def body() -> None:
+        engine = open_store(db, write=True)
+        out.print(f"store ready: {engine.url.render_as_string(hide_password=True)}")
 
     _guard(body)
 
@@ -373,16 +386,11 @@ def demo(
 
 
 def _write_file(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
-    """One CSV file, all or nothing: written beside `path`, then moved onto it."""
-    from trimtab.files import write_csv
+    """One CSV file, all or nothing: written beside `path`, then renamed onto it at once."""
+    from trimtab.files import staged_file, write_csv
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.part")
-    try:
-        write_csv(part, header, rows)
-        part.replace(path)
-    finally:
-        part.unlink(missing_ok=True)
+    with staged_file(path) as temp:
+        write_csv(temp, header, rows)
 
 
 def _with_progress(total: int, label: str, work: Callable[[Callable[[int], None]], Any]) -> Any:

@@ -247,7 +247,7 @@ def read_settings(path: Path) -> tuple[Settings, list[Problem]]:
     if not path.exists():
         return Settings(), []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM, as editors write
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return Settings(), [Problem(path.name, None, None, f"not valid TOML: {exc}")]
     return parse_settings(data, path.name)

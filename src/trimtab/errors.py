@@ -78,6 +78,10 @@ class InfeasibleError(OptimizationError):
         super().__init__(message if not binding else f"{message} (binding: {', '.join(binding)})")
 
 
+class OutputError(TrimtabError):
+    """An output cannot be written where asked (a file where a folder is wanted, no permission)."""
+
+
 class StoreError(TrimtabError):
     """The database cannot be read or written as asked."""
 

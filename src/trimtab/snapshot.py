@@ -213,8 +213,9 @@ def _measured_substitutes(
     by_class = _securities_by_class(book)
     classes = sorted({book.security_by_symbol[s].asset_class for s in targeted})
     candidates = sorted({s.symbol for c in classes for s in by_class.get(c, ())} - wanted)
-    base = sorted(s for s in targeted if risk.measured_of([s])[0])
-    candidates = [c for c, ok in zip(candidates, risk.measured_of(candidates), strict=True) if ok]
+    measured = {s for s, ok in zip(risk.symbols, risk.measured, strict=True) if ok}
+    base = sorted(targeted & measured)
+    candidates = [c for c in candidates if c in measured]
     if not candidates or not base:
         return set()
     cov = risk.sub(base + candidates)

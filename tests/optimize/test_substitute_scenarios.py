@@ -236,3 +236,26 @@ def test_an_ira_swaps_back_whatever_the_gain() -> None:
     assert {(t.symbol, t.side) for t in p.trades} == {("SCHX", Side.SELL), ("VOO", Side.BUY)}
     assert all("swap_back" in t.reason for t in p.trades)
     assert p.household.strict_drift_before == 0.5 and p.household.strict_drift_after < 0.001
+
+
+def test_no_swap_back_while_the_account_must_raise_cash() -> None:
+    lots = [lot("S1", "T", "SCHX", 1_200, 60_500, age=40), lot("B1", "T", "BND", 400, 40_000)]
+    b = book([("T", TAXABLE, 0)], lots, (model("M", VOO="0.6", BND="0.4"),))
+    b = replace(b, accounts=(replace(b.accounts[0], cash_reserve=Decimal(5_000)),))
+    p = run(b)
+    assert not [t for t in p.trades if "swap_back" in t.reason]
+
+
+def test_an_alternate_in_the_same_wash_group_never_serves_to_harvest() -> None:
+    """Only IVV is declared for VOO, and it shares VOO's wash group: selling VOO at a loss and
+    buying IVV would be a wash sale, so the loss is either kept or harvested without IVV."""
+    b = book(
+        [("T", TAXABLE, 30_000)],
+        [lot("V1", "T", "VOO", 400, 60_000), lot("B1", "T", "BND", 300, 30_000)],
+        (model("M", VOO="0.6", BND="0.4"),),
+        alternates=(Alternate("VOO", "IVV"),),
+    )
+    p = run(b)
+    loss_sold = [t for t in p.trades if t.symbol == "VOO" and t.side is Side.SELL]
+    assert not (loss_sold and bought(p) & {"VOO", "IVV"})
+    assert not bought(p) & {"SCHX"}  # undeclared here: not a substitute

@@ -25,9 +25,9 @@ def test_default_url_is_a_sqlite_file_in_the_user_data_folder(
     monkeypatch.setattr(engine_module.platformdirs, "user_data_dir", lambda app: str(data))
     url = default_url()
     assert url == f"sqlite:///{data / 'trimtab.sqlite'}"
-    assert data.is_dir()  # created on demand
+    assert not data.exists()  # naming the store creates nothing
     engine = make_engine()
-    upgrade(engine)
+    upgrade(engine)  # a write: creates the folder and the file
     assert (data / "trimtab.sqlite").is_file()
     engine.dispose()
 

@@ -186,6 +186,9 @@ def _check_models(
             if message.startswith("model cycle") and message not in reported:
                 reported.add(message)
                 out.append(_p("models.csv", first_line[mid], "component", message))
+            elif message.startswith("models nested") and "depth" not in reported:
+                reported.add("depth")  # a long chain: once, at its outermost model
+                out.append(_p("models.csv", first_line[mid], "component", message))
     return out
 
 

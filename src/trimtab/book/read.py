@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,11 +14,13 @@ from typing import Any
 import numpy as np
 
 from trimtab.book.book import Book, PriceHistory
+from trimtab.book.bounds import check_future_lots
 from trimtab.book.checks import check_references
 from trimtab.book.folding import Fold, closest_column
 from trimtab.book.schema import FILES, FileSpec
+from trimtab.book.source import MISSING, read_text
 from trimtab.config import FILE as SETTINGS_FILE
-from trimtab.config import read_settings
+from trimtab.config import Settings, parse_settings
 from trimtab.domain import (
     Account,
     Alternate,
@@ -30,6 +34,7 @@ from trimtab.domain import (
     Transaction,
 )
 from trimtab.errors import BookError, Problem
+from trimtab.files import book_text
 from trimtab.names import Side
 
 Row = tuple[int, dict[str, Any]]
@@ -61,19 +66,24 @@ def read_book(path: Path | str, *, as_of: date | None = None) -> tuple[Book | No
             problems.append(Problem(extra, None, None, "unknown file in the book"))
     tables = Tables()
     for spec in FILES:
-        file = folder / spec.name
-        if not file.exists():
+        text, unreadable = read_text(folder / spec.name, spec.name)
+        tables.rows[spec.name] = []
+        if unreadable and unreadable[0].message == MISSING:
             if spec.required:
-                problems.append(Problem(spec.name, None, None, "required file is missing"))
+                problems += unreadable
                 tables.fold.reject_file(spec.name, problems[-1], None)
-            tables.rows[spec.name] = []
             continue
         tables.present.add(spec.name)
-        tables.rows[spec.name] = list(_parse_file(file, spec, problems, tables.fold))
-    settings, settings_problems = read_settings(folder / SETTINGS_FILE)
+        if unreadable:
+            problems += unreadable
+            tables.fold.reject_file(spec.name, problems[-1], None)  # rows unknown
+        if text is not None:
+            tables.rows[spec.name] = list(_parse_file(text, spec, problems, tables.fold))
+    settings, settings_problems = _read_settings(folder / SETTINGS_FILE)
     problems += settings_problems
     book = build_book(tables, settings)
     problems += check_references(book, tables, as_of or settings.as_of)
+    problems += check_future_lots(tables, as_of or settings.as_of)
     problems = tables.fold.annotate(problems)
     return (None if problems else book), problems
 
@@ -86,38 +96,48 @@ def load_book(path: Path | str, *, as_of: date | None = None) -> Book:
     return book
 
 
-def _parse_file(file: Path, spec: FileSpec, problems: list[Problem], fold: Fold) -> Iterator[Row]:
-    name = spec.name
+def _read_settings(path: Path) -> tuple[Settings, list[Problem]]:
+    """trimtab.toml when present: read as safely as the CSV files (a FIFO must not hang us)."""
+    text, problems = read_text(path, SETTINGS_FILE)
+    if text is None:
+        return Settings(), [p for p in problems if p.message != MISSING]
     try:
-        handle = file.open(newline="", encoding="utf-8-sig")
-        reader = csv.reader(handle)
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return Settings(), [Problem(SETTINGS_FILE, None, None, f"not valid TOML: {exc}")]
+    return parse_settings(data, SETTINGS_FILE)
+
+
+def _parse_file(text: str, spec: FileSpec, problems: list[Problem], fold: Fold) -> Iterator[Row]:
+    name = spec.name
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
         header = [h.strip() for h in next(reader, [])]
-    except UnicodeDecodeError:
-        problems.append(Problem(name, None, None, "not UTF-8 text"))
+    except csv.Error as exc:
+        problems.append(Problem(name, 1, None, f"unreadable CSV: {exc}"))
         fold.reject_file(name, problems[-1], 0)
         return
-    with handle:
-        columns = {c.name: c for c in spec.columns}
-        first = len(problems)
-        problems += _header_problems(name, header, spec)
-        if len(problems) > first:
-            fold.reject_file(name, problems[first], _count_rows(reader))
-            return
-        last_line = 1
-        try:
-            for cells in reader:
-                line = last_line + 1
-                last_line = reader.line_num
-                if not any(c.strip() for c in cells):
-                    continue
-                before = len(problems)
-                row = _parse_row(name, line, header, cells, columns, problems)
-                if row is not None:
-                    yield line, row
-                elif len(problems) > before:
-                    fold.reject_row(name, dict(zip(header, cells, strict=False)), problems[before])
-        except (csv.Error, UnicodeDecodeError) as exc:
-            problems.append(Problem(name, last_line + 1, None, f"unreadable CSV: {exc}"))
+    columns = {c.name: c for c in spec.columns}
+    first = len(problems)
+    problems += _header_problems(name, header, spec)
+    if len(problems) > first:
+        fold.reject_file(name, problems[first], _count_rows(reader))
+        return
+    last_line = 1
+    try:
+        for cells in reader:
+            line = last_line + 1
+            last_line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            before = len(problems)
+            row = _parse_row(name, line, header, cells, columns, problems)
+            if row is not None:
+                yield line, row
+            elif len(problems) > before:
+                fold.reject_row(name, dict(zip(header, cells, strict=False)), problems[before])
+    except csv.Error as exc:
+        problems.append(Problem(name, last_line + 1, None, f"unreadable CSV: {exc}"))
 
 
 def _header_problems(name: str, header: list[str], spec: FileSpec) -> list[Problem]:
@@ -146,7 +166,7 @@ def _count_rows(reader: Iterator[list[str]]) -> int:
     """Data rows left in a file (blank lines not counted); 0 when the rest cannot be read."""
     try:
         return sum(1 for cells in reader if any(c.strip() for c in cells))
-    except (csv.Error, UnicodeDecodeError):
+    except csv.Error:
         return 0
 
 
@@ -164,7 +184,7 @@ def _parse_row(
     values: dict[str, Any] = {}
     ok = True
     for h, cell in zip(header, cells + [""] * (len(header) - len(cells)), strict=True):
-        cell = cell.strip()
+        cell = book_text(cell.strip())
         col = columns[h]
         if not cell:
             if col.required:

@@ -13,6 +13,20 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from trimtab.book.bounds import (
+    alternate_rank,
+    book_date,
+    bounded_precision,
+    free_text,
+    identifier,
+    lot_identifier,
+    money,
+    money_non_negative,
+    prefixed,
+    price,
+    quantity,
+    tag_list,
+)
 from trimtab.names import AccountKind, FilingStatus, LotMethod, Rule, SecurityKind, Side
 
 Parser = Callable[[str], Any]
@@ -29,7 +43,7 @@ def decimal(cell: str) -> Decimal:
         raise ValueError(f"not a number: {cell!r}{_separator_hint(cell)}") from None
     if not value.is_finite():
         raise ValueError(f"not a finite number: {cell!r}")
-    return value
+    return bounded_precision(value, cell)
 
 
 def _separator_hint(cell: str) -> str:
@@ -125,47 +139,49 @@ def _req(name: str, parse: Parser = text) -> Column:
 
 
 ZERO = Decimal(0)
+ID = identifier
+"""Every id column: bounded, printable, never formula-like (trimtab.book.bounds)."""
 
 SECURITIES = FileSpec(
     "securities.csv",
     (
-        _req("symbol"),
-        _req("price", positive),
-        _req("asset_class"),
-        Column("tags", tags, default=frozenset()),
-        Column("wash_group", text),
+        _req("symbol", ID),
+        _req("price", price),
+        _req("asset_class", ID),
+        Column("tags", tag_list, default=frozenset()),
+        Column("wash_group", ID),
         Column("kind", enum(SecurityKind), default=SecurityKind.STOCK),
     ),
 )
 HOUSEHOLDS = FileSpec(
     "households.csv",
     (
-        _req("household_id"),
-        Column("name", text, default=""),
+        _req("household_id", ID),
+        Column("name", free_text, default=""),
         Column("st_rate", fraction, default=Decimal("0.37")),
         Column("lt_rate", fraction, default=Decimal("0.20")),
-        Column("model_id", text),
-        Column("gain_budget", decimal),
-        Column("tax_budget", non_negative),
-        Column("realized_st_ytd", decimal, default=ZERO),
-        Column("realized_lt_ytd", decimal, default=ZERO),
-        Column("loss_carryforward_st", non_negative, default=ZERO),
-        Column("loss_carryforward_lt", non_negative, default=ZERO),
+        Column("model_id", ID),
+        Column("gain_budget", money),
+        Column("tax_budget", money_non_negative),
+        Column("realized_st_ytd", money, default=ZERO),
+        Column("realized_lt_ytd", money, default=ZERO),
+        Column("loss_carryforward_st", money_non_negative, default=ZERO),
+        Column("loss_carryforward_lt", money_non_negative, default=ZERO),
         Column("filing_status", enum(FilingStatus), default=FilingStatus.MARRIED_JOINT),
-        Column("gain_harvest", non_negative, default=ZERO),
+        Column("gain_harvest", money_non_negative, default=ZERO),
         Column("drift_tolerance", fraction),
     ),
 )
 ACCOUNTS = FileSpec(
     "accounts.csv",
     (
-        _req("account_id"),
-        _req("household_id"),
+        _req("account_id", ID),
+        _req("household_id", ID),
         _req("kind", enum(AccountKind)),
-        Column("model_id", text),
-        Column("cash", decimal, default=ZERO),
-        Column("cash_reserve", non_negative, default=ZERO),
-        Column("min_trade", non_negative, default=ZERO),
+        Column("model_id", ID),
+        Column("cash", money, default=ZERO),
+        Column("cash_reserve", money_non_negative, default=ZERO),
+        Column("min_trade", money_non_negative, default=ZERO),
         Column("fractional", boolean, default=False),
         Column("lot_method", enum(LotMethod), default=LotMethod.FIFO),
         Column("managed", boolean, default=True),
@@ -175,30 +191,30 @@ ACCOUNTS = FileSpec(
 LOTS = FileSpec(
     "lots.csv",
     (
-        _req("account_id"),
-        _req("symbol"),
-        _req("quantity", positive),
-        _req("cost_basis", non_negative),
-        _req("acquired", iso_date),
-        Column("lot_id", text),
+        _req("account_id", ID),
+        _req("symbol", ID),
+        _req("quantity", quantity),
+        _req("cost_basis", money_non_negative),
+        _req("acquired", book_date),
+        Column("lot_id", lot_identifier),
     ),
 )
 MODELS = FileSpec(
     "models.csv",
-    (_req("model_id"), _req("component"), _req("weight", non_negative)),
+    (_req("model_id", ID), _req("component", prefixed("model:")), _req("weight", fraction)),
 )
 RESTRICTIONS = FileSpec(
     "restrictions.csv",
-    (_req("scope"), _req("target"), _req("rule", enum(Rule))),
+    (_req("scope", ID), _req("target", prefixed("tag:")), _req("rule", enum(Rule))),
     required=False,
 )
 ALTERNATES = FileSpec(
     "alternates.csv",
     (
-        _req("symbol"),
-        _req("alternate"),
-        Column("model_id", text),
-        Column("rank", rank, default=1),
+        _req("symbol", ID),
+        _req("alternate", ID),
+        Column("model_id", ID),
+        Column("rank", alternate_rank, default=1),
         Column("one_way", boolean, default=False),
     ),
     required=False,
@@ -206,24 +222,24 @@ ALTERNATES = FileSpec(
 TRANSACTIONS = FileSpec(
     "transactions.csv",
     (
-        _req("account_id"),
-        _req("date", iso_date),
-        _req("symbol"),
+        _req("account_id", ID),
+        _req("date", book_date),
+        _req("symbol", ID),
         _req("side", enum(Side)),
-        _req("quantity", positive),
-        _req("price", positive),
-        Column("lot_id", text),
+        _req("quantity", quantity),
+        _req("price", price),
+        Column("lot_id", lot_identifier),
     ),
     required=False,
 )
 CASH_FLOWS = FileSpec(
     "cash_flows.csv",
-    (_req("scope"), _req("amount", decimal)),
+    (_req("scope", ID), _req("amount", money)),
     required=False,
 )
 PRICE_HISTORY = FileSpec(
     "price_history.csv",
-    (_req("date", iso_date), _req("symbol"), _req("close", positive)),
+    (_req("date", book_date), _req("symbol", ID), _req("close", price)),
     required=False,
 )
 

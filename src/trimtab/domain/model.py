@@ -31,10 +31,16 @@ class Model:
     components: tuple[ModelComponent, ...]
 
 
+MAX_MODEL_DEPTH = 32
+"""Levels of sub-models one model may nest (real ones use 2 or 3); deeper is refused, by name,
+before it could exhaust Python's recursion limit."""
+
+
 def flatten_model(model_id: str, models: Mapping[str, Model]) -> dict[str, Decimal]:
     """Target weights by symbol (CASH included), sub-models multiplied out.
 
-    Raises DataError naming the cycle when a model contains itself, directly or not.
+    Raises DataError naming the cycle when a model contains itself, directly or not, and naming
+    the chain when models nest more than MAX_MODEL_DEPTH levels.
     """
     out: dict[str, Decimal] = {}
     _expand(model_id, Decimal(1), models, (), out)
@@ -59,6 +65,10 @@ def _expand(
     path: tuple[str, ...],
     out: dict[str, Decimal],
 ) -> None:
+    if len(path) >= MAX_MODEL_DEPTH:
+        chain = " -> ".join((*path[:3], "...", model_id))
+        message = f"models nested more than {MAX_MODEL_DEPTH} levels deep: {chain}"
+        raise DataError([Problem("models.csv", None, "component", message)])
     if model_id in path:
         cycle = " -> ".join((*path[path.index(model_id) :], model_id))
         raise DataError([Problem("models.csv", None, "component", f"model cycle: {cycle}")])

@@ -6,7 +6,9 @@ alternate costs little or no tax (a loss, or a gain of at most `optimizer.swap_b
 the lot's value; any lot in a tax-deferred or tax-exempt account), the lot must be sold and the
 alternate may not be bought in that account, so the account returns to its model's own security.
 A loss sale that would itself be washed (the alternate bought in the last 30 days, or of the
-model security's own wash group) is not swapped. Trades it causes carry the reason `swap_back`.
+model security's own wash group) is not swapped, nor is anything in an account that must raise
+cash (its cash after requests below its reserve): the swap would compete with the withdrawal.
+Trades it causes carry the reason `swap_back`.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def swap_back_lots(
     loss = loss[lots]
     washed = loss & (snap.lot_loss_blocked[lots] | (snap.identity[model_sec] == snap.identity[sec]))
     cheap = gain[lots] <= max_gain
-    return stand_in & can_return & cheap & ~washed & ~snap.no_sell[acct, sec]
+    short = snap.cash + snap.flows + min(snap.household_flow, 0.0) < snap.reserve
+    return stand_in & can_return & cheap & ~washed & ~snap.no_sell[acct, sec] & ~short[acct]
 
 
 def swap_back_no_buy(snap: Snapshot, lots: np.ndarray, swap: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from pathlib import Path
 from trimtab.book.write import cell
 from trimtab.files import staged_dir, write_csv
 from trimtab.rebalance.orders import block_orders
-from trimtab.rebalance.proposal import Position, Proposal
+from trimtab.rebalance.proposal import HouseholdResult, Position, Proposal
 
 TRADE_COLUMNS = (
     "account_id", "symbol", "side", "quantity", "price", "value", "lot_id", "acquired",
@@ -23,10 +23,12 @@ ACCOUNT_COLUMNS = (
     "est_tax", "est_cost", "turnover", "objective", "objective_terms", "status",
     "exception_reasons",
 )  # fmt: skip
+VALUE_COLUMNS = ("tax_saved", "losses_harvested", "losses_harvested_ytd", "tax_drag_removed")
+"""The household's value figures in USD cents (`trimtab.rebalance.value`)."""
 HOUSEHOLD_COLUMNS = (
     "household_id", "value", "drift_before", "drift_after", "strict_drift_before",
     "strict_drift_after", "location_score_before", "location_score_after", "est_tax",
-    "tax_drag_before", "tax_drag_after",
+    "tax_drag_before", "tax_drag_after", *VALUE_COLUMNS,
 )  # fmt: skip
 ORDER_COLUMNS = ("symbol", "side", "quantity", "price", "value", "accounts")
 ALLOCATION_COLUMNS = ("symbol", "side", "price", "account_id", "quantity")
@@ -81,6 +83,13 @@ def _accounts(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
             ]  # fmt: skip
 
 
+def value_cells(h: HouseholdResult) -> list[str]:
+    """The VALUE_COLUMNS of one household; `tax_saved` blank when not compared."""
+    saved = "" if h.tax_saved is None else cell(h.tax_saved)
+    return [saved, cell(h.losses_harvested), cell(h.losses_harvested_ytd),
+            cell(h.tax_drag_removed)]  # fmt: skip
+
+
 def _households(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
     for p in proposals:
         h = p.household
@@ -88,7 +97,7 @@ def _households(proposals: Sequence[Proposal]) -> Iterator[list[str]]:
             h.household_id, cell(h.value), ratio(h.drift_before), ratio(h.drift_after),
             ratio(h.strict_drift_before), ratio(h.strict_drift_after),
             ratio(h.location_score_before), ratio(h.location_score_after), cell(h.est_tax),
-            cell(h.tax_drag_before), cell(h.tax_drag_after),
+            cell(h.tax_drag_before), cell(h.tax_drag_after), *value_cells(h),
         ]  # fmt: skip
 
 

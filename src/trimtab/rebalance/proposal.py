@@ -64,7 +64,12 @@ class AccountResult:
 @dataclass(frozen=True, slots=True)
 class HouseholdResult:
     """A household's outcome. Location scores are 0-100 (None when no class can move between
-    accounts); tax drag is the estimated yearly tax (USD) its holdings cost where they are held."""
+    accounts); tax drag is the estimated yearly tax (USD) its holdings cost where they are held.
+
+    Value figures (`trimtab.rebalance.value`), USD: `tax_saved` is the baseline's estimated tax
+    on the same snapshot minus this proposal's (None when not compared); `losses_harvested` the
+    losses this proposal realizes in taxable accounts, `losses_harvested_ytd` those plus the
+    losses realized earlier in the year (when the book's history was at hand)."""
 
     household_id: str
     value: Decimal
@@ -77,6 +82,14 @@ class HouseholdResult:
     tax_drag_after: Decimal = Decimal(0)
     strict_drift_before: float = float("nan")
     strict_drift_after: float = float("nan")
+    tax_saved: Decimal | None = None
+    losses_harvested: Decimal = Decimal(0)
+    losses_harvested_ytd: Decimal = Decimal(0)
+
+    @property
+    def tax_drag_removed(self) -> Decimal:
+        """USD per year of tax drag the proposal's asset location removes (negative: adds)."""
+        return self.tax_drag_before - self.tax_drag_after
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,31 @@ def figures(proposals: Sequence[Proposal]) -> dict[str, float]:
         "household_drift_after": float(np.nanmean(hh_after)) if len(hh_after) else 0.0,
         "tax_drag_before_usd": float(sum((p.household.tax_drag_before for p in proposals), zero)),
         "tax_drag_after_usd": float(sum((p.household.tax_drag_after for p in proposals), zero)),
+        **dispersion_figures(proposals),
     }
+
+
+def dispersion_figures(proposals: Sequence[Proposal]) -> dict[str, float]:
+    """Dispersion of account drift (fractions): standard deviation across all accounts and the
+    10th-90th percentile range, before and after; what central rebalancing shrinks."""
+    accounts = [r for p in proposals for r in p.accounts]
+    before = _spread([r.drift_before for r in accounts])
+    after = _spread([r.drift_after for r in accounts])
+    return {
+        "drift_dispersion_before": before["std"],
+        "drift_dispersion_after": after["std"],
+        "drift_p10_p90_before": before["p10_p90"],
+        "drift_p10_p90_after": after["p10_p90"],
+    }
+
+
+def _spread(values: Sequence[float]) -> dict[str, float]:
+    """Standard deviation and 10th-90th percentile range (NaN ignored; 0 under two values)."""
+    x = np.asarray([v for v in values if not np.isnan(v)], dtype=float)
+    if len(x) < 2:
+        return {"std": 0.0, "p10_p90": 0.0}
+    p10, p90 = np.percentile(x, [10, 90])
+    return {"std": float(np.std(x, ddof=1)), "p10_p90": float(p90 - p10)}
 
 
 def summarize(proposals: Sequence[Proposal]) -> Table:
@@ -79,6 +103,10 @@ def summarize(proposals: Sequence[Proposal]) -> Table:
     table.add_row(
         "household drift before -> after",
         f"{f['household_drift_before']:.4f} -> {f['household_drift_after']:.4f}",
+    )
+    table.add_row(
+        "drift dispersion (std across accounts) before -> after",
+        f"{f['drift_dispersion_before']:.4f} -> {f['drift_dispersion_after']:.4f}",
     )
     table.add_row(
         "yearly tax drag before -> after (USD)",

@@ -9,6 +9,7 @@ from trimtab.store import (
     workflow_tables,  # noqa: F401  (registers the daily run's tables)
 )
 from trimtab.store.engine import current_revision, default_url, head_revision, make_engine, upgrade
+from trimtab.store.opening import open_store
 from trimtab.store.repository import export_book, has_book, import_book
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "head_revision",
     "import_book",
     "make_engine",
+    "open_store",
     "upgrade",
 ]

@@ -22,7 +22,7 @@ from trimtab.config import Settings, dump_toml, parse_settings, settings_to_dict
 from trimtab.errors import StoreError
 from trimtab.store import rows as r
 from trimtab.store import tables as t
-from trimtab.store.engine import head_revision
+from trimtab.store.engine import head_revision, read_transaction, write_transaction
 
 BATCH = 10_000
 """Rows per executemany call: large enough to be fast, small enough to bound memory."""
@@ -37,7 +37,7 @@ def import_book(engine: Engine, book: Book) -> dict[str, int]:
     """
     plan = _import_plan(book)
     try:
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
             _require_current_schema(conn)
             for table in reversed(t.BOOK_TABLES):
                 conn.execute(table.delete())
@@ -53,7 +53,7 @@ def export_book(engine: Engine) -> Book:
     back without it; one imported with an empty history comes back with an empty one.
     """
     try:
-        with engine.begin() as conn:
+        with read_transaction(engine) as conn:
             _require_current_schema(conn)
             info = conn.execute(sa.select(t.book.c.has_price_history, t.book.c.settings_toml))
             head = info.one_or_none()

@@ -20,6 +20,7 @@ from trimtab.names import Side
 from trimtab.rebalance.orders import Allocation, BlockOrder, block_orders
 from trimtab.rebalance.outputs import ALLOCATION_COLUMNS, ORDER_COLUMNS
 from trimtab.store import workflow_tables as w
+from trimtab.store.engine import write_transaction
 from trimtab.workflow import audit
 
 
@@ -45,7 +46,7 @@ def release_orders(engine: Engine, actor: str, as_of: date | None = None) -> Rel
     """Aggregate the trades of every approved, unreleased current proposal (of `as_of`, or of
     any day) into block orders, store them and mark the proposals released."""
     p, c, t = w.proposals, w.current_proposals, w.proposed_trades
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         stmt = (
             sa.select(p.c.proposal_id)
             .join(c, c.c.proposal_id == p.c.proposal_id)

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from trimtab.errors import StoreError
 from trimtab.store import workflow_tables as w
+from trimtab.store.engine import write_transaction
 from trimtab.workflow import audit, codec
 
 STATES = ("proposed", "approved", "rejected", "released")
@@ -197,7 +198,7 @@ def _decide(
     if not actor.strip():
         raise StoreError("a decision needs an actor")
     p = w.proposals
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         rows = conn.execute(_selected(filters).where(p.c.state.in_(_MOVES[verb]))).all()
         if filters.min_value is not None or filters.max_value is not None:
             lo, hi = filters.min_value, filters.max_value

@@ -25,6 +25,7 @@ from trimtab.errors import StoreError
 from trimtab.rebalance.run import DEFAULT_METHOD, METHODS
 from trimtab.store import export_book, has_book
 from trimtab.store import workflow_tables as w
+from trimtab.store.engine import write_transaction
 from trimtab.workflow import audit, codec
 from trimtab.workflow.prepare import (
     Current,
@@ -72,7 +73,7 @@ def run_day(
     plan = plan_day(engine, as_of, method)
     book, day, shared = plan.book, plan.as_of, plan.shared
     settings = book.settings
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         _abandon_stale(conn, who)
         version = {"book_imported_at": imported_at(conn), "last_feed": last_feed(conn)}
         run_id = _start(conn, day, who, run_exec.name, method, settings, version, shared.text())
@@ -83,13 +84,13 @@ def run_day(
     advisors = _advisors(book)
     proposed = unchanged = 0
     for _, outcomes in run_exec.run(solve_chunk, shared, chunks):
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
             n = save_outcomes(conn, run_id, day, outcomes, settings, who, advisors)
         proposed += n
         unchanged += len(outcomes) - n
         if progress is not None:
             progress(len(outcomes))
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         summary = day_summary(conn, day)
         summary.update(
             {"run_id": run_id, "proposed": proposed, "unchanged": unchanged, "kept": len(kept)}

@@ -8,8 +8,9 @@ is `sqlalchemy.url` from the config, else `default_url()`.
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.exc import OperationalError
 
-from trimtab.store.engine import make_engine
+from trimtab.store.engine import WRITER_OPTION, busy_error, lock_for_writing, make_engine
 from trimtab.store.tables import metadata
 
 config = context.config
@@ -31,6 +32,7 @@ def _run_online() -> None:
     if engine is None:
         engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
+        connection.execution_options(**{WRITER_OPTION: True})
         context.configure(
             connection=connection,
             target_metadata=metadata,
@@ -38,6 +40,10 @@ def _run_online() -> None:
             user_module_prefix="trimtab.store.types.",
         )
         with context.begin_transaction():
+            try:
+                lock_for_writing(connection)  # two upgrades at once: the second finds it done
+            except OperationalError as exc:
+                raise busy_error(exc) from exc
             context.run_migrations()
 
 
