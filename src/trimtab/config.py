@@ -136,7 +136,9 @@ class ScreenSettings:
     model_change: bool = True
     """A model the household follows changed since its last solved proposal."""
     review_days: int | None = 30
-    """Days since the household's last solved proposal (never solved counts as due)."""
+    """Days since the household's last solved proposal."""
+    new_households: bool = True
+    """A household never solved before is due (trigger `review`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,3 +173,12 @@ def test_the_session_cookie_is_secure_by_default(sqlite_url: str, password_hash:
     page = svc.client.post("/login", data={"username": "reb", "password": PASSWORD},
                            follow_redirects=False)  # fmt: skip
     assert "Secure" in page.headers["set-cookie"]
+
+
+def test_the_api_reference_is_served_from_the_schema_without_scripts(service: Service) -> None:
+    page = service.client.get("/docs")
+    assert page.status_code == 200
+    assert "<script" not in page.text and "cdn" not in page.text.lower()
+    for path in service.client.app.openapi()["paths"]:  # type: ignore[attr-defined]
+        assert f" {path}</code>" in page.text
+    assert service.client.get("/openapi.json").json()["info"]["title"] == "trimtab"

@@ -130,3 +130,28 @@ def test_a_run_is_started_and_followed(service: Service) -> None:
         "done", "reb", "baseline", 2)  # fmt: skip
     assert c.get("/api/runs", headers=reb).json()["items"][0]["run_id"] == job["run_id"]
     assert c.get("/api/queue", headers=reb).json()["total"] == 2
+
+
+def test_the_pages_decide_with_csrf_and_say_why_a_decision_is_refused(
+    sqlite_service: Service,
+) -> None:
+    from api_service import PASSWORD
+
+    svc = sqlite_service
+    run_the_day(svc)
+    c = svc.client
+    pid = c.get("/api/queue?household=H2", headers=svc.as_("reb")).json()["items"][0]["proposal_id"]
+    assert c.post("/login", data={"username": "reb", "password": PASSWORD},
+                  follow_redirects=False).status_code == 303  # fmt: skip
+    csrf = c.get("/api/me").json()["csrf_token"]
+    refused = c.post(f"/proposals/{pid}/approve", data={"csrf_token": "wrong"})
+    assert refused.status_code == 403
+    done = c.post(f"/proposals/{pid}/approve", data={"csrf_token": csrf, "note": "ok"},
+                  follow_redirects=False)  # fmt: skip
+    assert (done.status_code, done.headers["location"]) == (303, "/households/H2")
+    page = c.get("/households/H2")
+    assert 'data-testid="proposal-state">approved<' in page.text
+    again = c.post(f"/proposals/{pid}/approve", data={"csrf_token": csrf})
+    assert "cannot be approved" in again.text and 'role="alert"' in again.text
+    queue = c.get("/queue?state=approved")
+    assert "H2" in queue.text and "H1" not in queue.text.split("<tbody>")[1]

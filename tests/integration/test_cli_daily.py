@@ -21,7 +21,7 @@ def cli(*args: str | Path) -> Result:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("daily_cli") / "book"
-    assert cli("generate", folder, "--households", 5, "--seed", 9).exit_code == 0
+    assert cli("generate", folder, "--households", 4, "--seed", 9).exit_code == 0
     return folder
 
 
@@ -32,7 +32,7 @@ def test_a_day_at_the_desk(book: Path, db_url: str, tmp_path: Path) -> None:
     assert "households" in ran.output and "tax saved vs baseline" in ran.output
     listed = cli("proposals", "--db", db_url, "--json", "--sort", "-value")
     rows = [json.loads(line) for line in listed.output.splitlines()]
-    assert len(rows) == 5
+    assert len(rows) == 4
     values = [Decimal(r["value"]) for r in rows]
     assert values == sorted(values, reverse=True)
     trading = [r["proposal_id"] for r in rows if r["trades"] > 0]

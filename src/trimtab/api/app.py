@@ -36,6 +36,8 @@ def create_app(settings: ServiceSettings | None = None, *, engine: Engine | None
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # /docs is served by trimtab.web.apidocs: no CDN, no JavaScript
+        redoc_url=None,
         title="trimtab",
         version=trimtab.__version__,
         description="Tax-aware, household-level rebalancing: the book, the review queue, "

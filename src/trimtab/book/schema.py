@@ -170,6 +170,7 @@ HOUSEHOLDS = FileSpec(
         Column("filing_status", enum(FilingStatus), default=FilingStatus.MARRIED_JOINT),
         Column("gain_harvest", money_non_negative, default=ZERO),
         Column("drift_tolerance", fraction),
+        Column("advisor", text),
     ),
 )
 ACCOUNTS = FileSpec(

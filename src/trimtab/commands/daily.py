@@ -362,8 +362,52 @@ def audit_log(
     _guard(body)
 
 
+def feed(
+    folder: Annotated[Path, typer.Argument(help="The day's feed folder (docs/daily-run.md)")],
+    db: Db = None,
+    as_of: RunAsOf = None,
+    actor: Actor = None,
+) -> None:
+    """Apply a day's feed (prices, transactions, cash, requests, models, restrictions) to the
+    store, all or nothing, and reconcile custodian positions; breaks are listed by size."""
+    from trimtab.workflow.feed import apply_feed
+
+    def body() -> None:
+        result = apply_feed(_engine(db), folder, as_of=_date(as_of), actor=_actor(actor))
+        out.print(f"feed {result.feed_id} applied as of {result.as_of}")
+        for name, n in result.counts.items():
+            out.print(f"  {name}: {n}")
+        if result.changed_models:
+            out.print(f"  models changed: {', '.join(result.changed_models)}")
+        _print_breaks(result.breaks)
+
+    _guard(body)
+
+
+def breaks(db: Db = None, as_of: AsOf = None) -> None:
+    """Reconciliation breaks (custodian vs store), largest first."""
+    from trimtab.workflow.feed import list_breaks
+
+    _guard(lambda: _print_breaks(list_breaks(_engine(db), _date(as_of))))
+
+
+def _print_breaks(found: Any) -> None:
+    if not found:
+        out.print("no reconciliation break")
+        return
+    table = Table(title=f"{len(found)} reconciliation break(s), largest first")
+    for name in ("account", "household", "symbol", "store shares", "custodian shares", "USD"):
+        table.add_column(name, justify="right" if "shares" in name or name == "USD" else "left")
+    for b in found:
+        table.add_row(b.account_id, b.household_id, b.symbol, f"{b.store_quantity}",
+                      f"{b.custodian_quantity}", f"{b.value:,.2f}")  # fmt: skip
+    out.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add the daily commands to the `trimtab` app."""
+    app.command("feed")(feed)
+    app.command("breaks")(breaks)
     app.command("run")(run)
     app.command("proposals")(proposals)
     app.command("approve")(_decision("approve"))

@@ -35,6 +35,8 @@ class Household:
     filing_status: FilingStatus = FilingStatus.MARRIED_JOINT
     gain_harvest: Decimal = _ZERO
     drift_tolerance: Decimal | None = None
+    advisor: str | None = None
+    """Who advises the household (free text; the review queue filters and sorts on it)."""
 
 
 @dataclass(frozen=True, slots=True)

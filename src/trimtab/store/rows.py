@@ -86,6 +86,7 @@ HOUSEHOLD_COLUMNS = (
     "filing_status",
     "gain_harvest",
     "drift_tolerance",
+    "advisor",
 )
 
 

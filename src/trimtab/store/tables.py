@@ -88,6 +88,7 @@ households = Table(
     Column("filing_status", String(40), nullable=False),
     Column("gain_harvest", ExactDecimal, nullable=False, server_default="0", doc="USD"),
     Column("drift_tolerance", ExactDecimal, doc="fraction of value; NULL: settings default"),
+    Column("advisor", Text, doc="who advises the household (migration 0003)"),
 )
 
 accounts = Table(

@@ -213,10 +213,12 @@ def _local(path: str) -> str:
 def install_pages(app: FastAPI) -> None:
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    from trimtab.web.apidocs import router as docs_router
     from trimtab.web.review_pages import router as review_router
 
     app.include_router(router)
     app.include_router(review_router)
+    app.include_router(docs_router)
 
     async def to_login(request: Request, exc: Exception) -> Response:
         path = exc.path if isinstance(exc, LoginRequiredError) else "/"

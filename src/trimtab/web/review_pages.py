@@ -44,6 +44,7 @@ def queue_page(
         str, Query(pattern=r"^-?(household|value|tax|exceptions|trades)$")
     ] = "household",
     page: Number = 1,
+    error: Annotated[str | None, Query(max_length=500)] = None,
 ) -> HTMLResponse:
     """Today's proposals with the exception filters; the newest day that has any."""
     chosen = {
@@ -67,6 +68,7 @@ def queue_page(
         chosen=chosen,
         sort=sort,
         rules=RULE_NAMES,
+        error=error,
         query=query + "&" if query else "",
     )
 

@@ -23,7 +23,7 @@ from trimtab.workflow import codec
 ACTIONS = (
     "import",
     "feed",
-    "reconcile",
+    "settings",
     "run_start",
     "run_finish",
     "run_abandoned",

@@ -173,5 +173,22 @@ def imported_at(conn: Connection) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def log_import(conn: Connection, actor: str) -> None:
+    """Log the stored book's import (once): `trimtab db import` replaces the book outside the
+    workflow, so the first workflow step that meets a newly imported book records it."""
+    from trimtab.workflow import audit
+
+    when = imported_at(conn)
+    subject = f"book:{when}"
+    a = w.audit_log
+    seen = conn.execute(
+        sa.select(a.c.event_id).where(a.c.action == "import", a.c.subject == subject)
+    )
+    if when is not None and seen.first() is None:
+        counts = {tb.name: conn.execute(sa.select(sa.func.count()).select_from(tb)).scalar_one()
+                  for tb in (t.households, t.accounts, t.lots, t.transactions)}  # fmt: skip
+        audit.record(conn, actor, "import", subject, {"imported_at": when, "rows": counts})
+
+
 def last_feed(conn: Connection) -> int | None:
     return conn.execute(sa.select(sa.func.max(w.feeds.c.feed_id))).scalar_one_or_none()

@@ -84,8 +84,7 @@ def _gain_budget(f: Facts, s: ExceptionSettings) -> list[Hit]:
 
 
 def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
-    if s.drift_after is None:
-        return []
+    """Over the account's (household's) own `drift_tolerance` when it has one, else the rule's."""
     hh = f.made.household
     if f.snap.household_target is not None:  # one portfolio: its drift is the household's
         missed = [
@@ -93,21 +92,39 @@ def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
         ]
         if missed:
             return [Hit("drift_after", r.account_id, _drift_text(r), r.drift_after) for r in missed]
-        if hh.drift_after > s.drift_after:
+        limit = _limit(f.snap.household.drift_tolerance, s.drift_after)
+        if limit is not None and hh.drift_after > limit:
             return [
                 Hit(
                     "drift_after",
                     None,
-                    f"household drift after trading {hh.drift_after:.4f}",
+                    f"household drift after trading {hh.drift_after:.4f} > {limit}",
                     hh.drift_after,
                 )
             ]
         return []
-    return [
-        Hit("drift_after", r.account_id, _drift_text(r), r.drift_after)
-        for r in f.made.accounts
-        if _traded_its_best(r) and (r.drift_after > s.drift_after or r.status is Status.EXCEPTION)
-    ]
+    own = {a.account_id: a.drift_tolerance for a in f.snap.accounts}
+    out = []
+    for r in f.made.accounts:
+        if not _traded_its_best(r):
+            continue
+        limit = _limit(own.get(r.account_id), s.drift_after)
+        if r.status is Status.EXCEPTION:  # bands missed within the hard limits: say which
+            out.append(Hit("drift_after", r.account_id, _drift_text(r), r.drift_after))
+        elif limit is not None and r.drift_after > limit:
+            out.append(
+                Hit(
+                    "drift_after",
+                    r.account_id,
+                    f"drift after trading {r.drift_after:.4f} > {limit}",
+                    r.drift_after,
+                )
+            )
+    return out
+
+
+def _limit(own: Decimal | None, default: float | None) -> float | None:
+    return float(own) if own is not None else default
 
 
 def _drift_text(r: AccountResult) -> str:

@@ -34,6 +34,7 @@ from trimtab.workflow.prepare import (
     imported_at,
     jobs_and_chunks,
     last_feed,
+    log_import,
     shared_inputs,
 )
 from trimtab.workflow.save import save_outcomes
@@ -74,6 +75,7 @@ def run_day(
     book, day, shared = plan.book, plan.as_of, plan.shared
     settings = book.settings
     with write_transaction(engine) as conn:
+        log_import(conn, who)
         _abandon_stale(conn, who)
         version = {"book_imported_at": imported_at(conn), "last_feed": last_feed(conn)}
         run_id = _start(conn, day, who, run_exec.name, method, settings, version, shared.text())
@@ -153,7 +155,13 @@ def _start(
         "inputs": codec.pack(shared_text),
         "summary": None,
     }
+    before = conn.execute(
+        sa.select(w.runs.c.settings_toml).order_by(w.runs.c.run_id.desc()).limit(1)
+    ).scalar_one_or_none()
     run_id = conn.execute(w.runs.insert().returning(w.runs.c.run_id), row).scalar_one()
+    if before is not None and before != row["settings_toml"]:
+        change = {"before": before, "after": row["settings_toml"]}
+        audit.record(conn, actor, "settings", f"run:{run_id}", change)
     detail = {
         "as_of": day,
         "executor": executor,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 
@@ -44,7 +45,7 @@ class Context:
 def triggers(snap: Snapshot, ctx: Context, settings: ScreenSettings) -> tuple[str, ...]:
     """The screening triggers that fire for the household (empty: quiet)."""
     out: list[str] = []
-    if settings.drift is not None and max_drift(snap) > settings.drift:
+    if settings.drift is not None and drift_over(snap, settings.drift):
         out.append("drift")
     if settings.cash_usd is not None and _cash_off(snap, settings.cash_usd):
         out.append("cash")
@@ -54,34 +55,41 @@ def triggers(snap: Snapshot, ctx: Context, settings: ScreenSettings) -> tuple[st
         out.append("restriction")
     if settings.model_change and ctx.changed_models:
         out.append("model_change")
-    if settings.review_days is not None and _review_due(snap.as_of, ctx, settings.review_days):
+    if _review_due(snap.as_of, ctx, settings):
         out.append("review")
     return tuple(out)
 
 
-def max_drift(snap: Snapshot) -> float:
-    """The largest drift among the managed accounts, or the household's against its model."""
+def drift_over(snap: Snapshot, default: float) -> bool:
+    """Whether a managed account drifts past its `drift_tolerance` (else `default`), or the
+    household past its own, when it is managed as one portfolio (fractions of value)."""
     held_value = snap.holdings() * snap.prices[None, :]
     if snap.household_target is not None:
-        return drift(
+        found = drift(
             held_value.sum(0),
             float(snap.cash.sum()),
             snap.household_target,
             snap.household_target_cash,
             snap.identity,
         )
-    found = [
-        drift(
+        return found > _tolerance(snap.household.drift_tolerance, default)
+    for a, account in enumerate(snap.accounts):
+        if not snap.managed[a]:
+            continue
+        found = drift(
             held_value[a],
             float(snap.cash[a]),
             snap.targets[a],
             float(snap.target_cash[a]),
             snap.identity,
         )
-        for a in range(len(snap.accounts))
-        if snap.managed[a]
-    ]
-    return max(found, default=0.0)
+        if found > _tolerance(account.drift_tolerance, default):
+            return True
+    return False
+
+
+def _tolerance(own: Decimal | None, default: float) -> float:
+    return float(own) if own is not None else default
 
 
 def _cash_off(snap: Snapshot, threshold: float) -> bool:
@@ -110,8 +118,11 @@ def _breaches(snap: Snapshot) -> bool:
     return bool(np.any(held & snap.exclude & snap.managed[:, None]))
 
 
-def _review_due(as_of: date, ctx: Context, days: int) -> bool:
-    return ctx.last_solved is None or (as_of - ctx.last_solved).days >= days
+def _review_due(as_of: date, ctx: Context, settings: ScreenSettings) -> bool:
+    if ctx.last_solved is None:
+        return settings.new_households
+    days = settings.review_days
+    return days is not None and (as_of - ctx.last_solved).days >= days
 
 
 def models_of(snap: Snapshot) -> Iterable[str]:

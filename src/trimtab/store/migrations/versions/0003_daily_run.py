@@ -1,5 +1,5 @@
-"""The daily run: feeds, model changes, reconciliation breaks, runs, proposals, exceptions,
-block orders and allocations, and the append-only audit log.
+"""The daily run: households' advisor, feeds, model changes, reconciliation breaks, runs,
+proposals, exceptions, block orders and allocations, and the append-only audit log.
 
 Revision ID: 0003
 Revises: 0002
@@ -43,6 +43,8 @@ def _fk(table: str, column: str, parent: str, key: str) -> sa.ForeignKeyConstrai
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("households") as batch:
+        batch.add_column(sa.Column("advisor", sa.Text(), nullable=True))
     op.create_table(
         "feeds",
         sa.Column("feed_id", sa.Integer(), nullable=False),
@@ -245,3 +247,5 @@ def downgrade() -> None:
         "feeds",
     ):
         op.drop_table(table)
+    with op.batch_alter_table("households") as batch:
+        batch.drop_column("advisor")
