@@ -54,10 +54,14 @@ class OptimizerSettings:
     loss_deferral: float = 0.5
     """d: a harvested loss is worth (rate - d * lt_rate) per USD, since it lowers the basis and
     so defers tax rather than erasing it; d is the present value of that future tax."""
-    wait_days: int = 31
-    """A short-term gain lot that turns long-term within this many days is discouraged."""
+    wait_days: int = 366
+    """A short-term gain lot that turns long-term within this many days (default: any) carries
+    the value of waiting to sell it (docs/optimizer.md, "The value of waiting")."""
     wait_penalty: float = 1.0
-    """Extra cost of such a lot, in multiples of the tax saved by waiting ((st - lt) * gain)."""
+    """That value in multiples of the tax waiting saves ((st - lt) x gain, less the carry)."""
+    wait_carry_cost: float = 0.02
+    """Cost of keeping a USD off model for a year while a lot waits to turn long-term (USD per
+    USD per year): the discount on the tax waiting saves."""
     dust_usd: float = 5.0
     """Trades worth less than this (USD) are dropped, whatever the account's min_trade."""
     min_improvement: float = 0.0005
@@ -175,6 +179,49 @@ class WorkflowSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelBands:
+    """A model's own bands (`[bands.models.ID]`, docs/settings.md); None: the book-wide value."""
+
+    drift_tolerance: float | None = None
+    class_band: float | None = None
+    classes: dict[str, float] = field(default_factory=dict)
+    tracking_error: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BandSettings:
+    """Tolerance bands set by the desk: hard limits on where the optimizer may leave an account.
+
+    Fractions of value. The optimizer meets them when the tax limits (gain and tax budgets,
+    no_sell, wash-sale blocks) allow; when they do not, it does the best it can within those
+    limits and flags an exception naming the limit that binds (docs/optimizer.md, "Bands").
+    """
+
+    drift_tolerance: float = 0.10
+    """Largest drift after trading (half the L1 distance to target, cash included) for an account
+    or household that states no `drift_tolerance` of its own."""
+    class_band: float | None = 0.05
+    """Largest distance, either way, of an asset class's weight from its target weight."""
+    classes: dict[str, float] = field(default_factory=dict)
+    """Per asset class band overriding `class_band` (e.g. `us_bond = 0.03`)."""
+    tracking_error: float | None = None
+    """Largest ex-ante annual tracking error against the target (None: no cap)."""
+    rounding_margin: float = 0.002
+    """The solve aims this far inside each band so that rounding to shares stays within it."""
+    models: dict[str, ModelBands] = field(default_factory=dict)
+    """Overrides per model id (`[bands.models.GROWTH_60]`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelChangeSettings:
+    """How a book says that models changed (docs/settings.md, `[model_change]`)."""
+
+    models: tuple[str, ...] = ()
+    """Model ids whose weights changed since their accounts' last proposal: trades that move an
+    account following one of them toward its target say `model_change` instead of `drift`."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All book settings. `as_of` None means: the date given on the command line, else today."""
 
@@ -183,6 +230,8 @@ class Settings:
     costs: CostSettings = field(default_factory=CostSettings)
     optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
     location: LocationSettings = field(default_factory=LocationSettings)
+    bands: BandSettings = field(default_factory=BandSettings)
+    model_change: ModelChangeSettings = field(default_factory=ModelChangeSettings)
     screen: ScreenSettings = field(default_factory=ScreenSettings)
     exceptions: ExceptionSettings = field(default_factory=ExceptionSettings)
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
@@ -213,7 +262,8 @@ def settings_to_dict(settings: Any, defaults: Any = None, *, full: bool = False)
     for f in dataclasses.fields(settings):
         value, default = getattr(settings, f.name), getattr(defaults, f.name)
         if full and not dataclasses.is_dataclass(value):
-            out[f.name] = value
+            if value is not None and value != {}:
+                out[f.name] = value
             continue
         if dataclasses.is_dataclass(value):
             sub = settings_to_dict(value, default)
@@ -222,7 +272,10 @@ def settings_to_dict(settings: Any, defaults: Any = None, *, full: bool = False)
         elif isinstance(value, dict):
             if value:
                 out[f.name] = {
-                    k: settings_to_dict(v, type(v)(), full=True) for k, v in value.items()
+                    k: settings_to_dict(v, type(v)(), full=True)
+                    if dataclasses.is_dataclass(v)
+                    else v
+                    for k, v in value.items()
                 }
         elif value != default and value is not None:
             out[f.name] = value
@@ -283,15 +336,28 @@ def _build(cls: type, data: Any, prefix: str, file: str, problems: list[Problem]
             if not isinstance(value, dict):
                 problems.append(Problem(file, None, where, "expected a table"))
                 continue
-            kwargs[key] = {
-                k: _build(item, v, f"{where}.{k}.", file, problems) for k, v in value.items()
-            }
+            kwargs[key] = _build_map(item, value, where, file, problems)
             continue
         try:
             kwargs[key] = _coerce(value, hint)
         except (TypeError, ValueError) as exc:
             problems.append(Problem(file, None, where, str(exc)))
     return cls(**kwargs)
+
+
+def _build_map(
+    item: Any, value: dict[str, Any], where: str, file: str, problems: list[Problem]
+) -> dict[str, Any]:
+    """A table of sub-tables (dataclass items) or of scalars (`[bands.classes]`)."""
+    if dataclasses.is_dataclass(item):
+        return {k: _build(item, v, f"{where}.{k}.", file, problems) for k, v in value.items()}
+    out = {}
+    for k, v in value.items():
+        try:
+            out[k] = _coerce(v, item)
+        except (TypeError, ValueError) as exc:
+            problems.append(Problem(file, None, f"{where}.{k}", str(exc)))
+    return out
 
 
 def _coerce(value: Any, hint: Any) -> Any:

@@ -19,6 +19,7 @@ class Reason:
     GAIN_BUDGET = "gain_budget"
     SUBSTITUTE = "substitute"
     LOCATION = "asset_location"
+    GAIN_HARVEST = "gain_harvest"
     SWAP_BACK = "swap_back"
 
 

@@ -93,11 +93,13 @@ def test_a_restrictions_conflict_says_what_to_do() -> None:
         Restriction("H", "tag:fossil", Rule.EXCLUDE),
         Restriction("T", "XOM", Rule.NO_SELL),
     )
-    (reason,) = _reasons(run(book(lots, {"AAA": "0.5", "BND": "0.5"}, restrictions=restrictions)))
-    assert reason == (
+    reasons = _reasons(run(book(lots, {"AAA": "0.5", "BND": "0.5"}, restrictions=restrictions)))
+    assert reasons[-1] == (
         "restrictions conflict: XOM is both excluded and no_sell, so it is kept; remove one of "
         "the two rules"
     )
+    # keeping XOM (half the account) leaves it off its bands, and the reasons say which rule binds
+    assert reasons[:-1] and all(r.endswith(": no_sell binds") for r in reasons[:-1]), reasons
 
 
 def test_the_baseline_cash_reason_names_the_shortfall() -> None:

@@ -29,7 +29,7 @@ from trimtab.domain import (
     Security,
     Transaction,
 )
-from trimtab.names import AccountKind, LotMethod, Rule, Side, Status
+from trimtab.names import CASH, AccountKind, LotMethod, Rule, Side, Status
 from trimtab.rebalance.proposal import Proposal
 from trimtab.tax.ledger import replay
 
@@ -318,7 +318,77 @@ def _usd(text: str) -> Decimal:
 
 
 def realized_net(proposal: Proposal) -> Decimal:
-    """Net realized gain (USD) of the proposal's taxable sells."""
-    return sum(
-        (t.realized_gain for t in proposal.trades if t.realized_gain is not None), Decimal(0)
-    )
+    """Net realized gain (USD) of the proposal's sells in taxable accounts (those that tax)."""
+    return sum((r.realized_st + r.realized_lt for r in proposal.accounts), Decimal(0))
+
+
+# ---------------------------------------------------------------- tolerance bands
+
+BAND_SLACK = 1e-6
+
+
+def holdings_after(book: Book, p: Proposal) -> dict[str, dict[str, float]]:
+    """Shares per account and symbol after the proposal's trades."""
+    held: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for x in replay(book).open_lots:
+        held[x.account_id][x.symbol] += float(x.quantity)
+    for t in p.trades:
+        held[t.account_id][t.symbol] += float(t.quantity) * (1 if t.side is Side.BUY else -1)
+    return held
+
+
+def excluded_for(book: Book, accounts: list[Account]) -> set[str]:
+    """Symbols every one of `accounts` excludes (the household group screens what all exclude)."""
+    out = None
+    for account in accounts:
+        mine = {
+            s.symbol
+            for s in book.securities
+            for r in book.restrictions_for(account)
+            if r.rule is Rule.EXCLUDE and r.matches(s.symbol, s.tags)
+        }
+        out = mine if out is None else out & mine
+    return out or set()
+
+
+def band_measures(
+    book: Book, held: dict[str, float], cash: Decimal, model: str, excluded: set[str]
+) -> tuple[float, list[float]]:
+    """(drift, |class weight - target| per class) of a portfolio against a model after screens
+    (an excluded security's weight spread pro rata over the rest), wash groups pooled."""
+    px = book.security_by_symbol
+    weights = {s: float(w) for s, w in book.target_weights(model).items()}
+    tcash = weights.pop(CASH, 0.0)
+    freed = sum(w for s, w in weights.items() if s in excluded)
+    kept = {s: w for s, w in weights.items() if s not in excluded}
+    total_kept = sum(kept.values())
+    if freed > 0 and total_kept > 0:
+        kept = {s: w * (1 + freed / total_kept) for s, w in kept.items()}
+    elif freed > 0:
+        tcash += freed
+    total = sum(q * float(px[s].price) for s, q in held.items()) + float(cash)
+    if total <= 0:
+        return 0.0, []
+    by_identity: dict[str, float] = defaultdict(float)
+    by_class: dict[str, float] = defaultdict(float)
+    for s, w in kept.items():
+        by_identity[px[s].identity] -= w
+        by_class[px[s].asset_class] -= w
+    for s, q in held.items():
+        w = q * float(px[s].price) / total
+        by_identity[px[s].identity] += w
+        by_class[px[s].asset_class] += w
+    drift = 0.5 * (sum(abs(v) for v in by_identity.values()) + abs(float(cash) / total - tcash))
+    return drift, [abs(v) for v in by_class.values()]
+
+
+def meets_bands(book: Book, drift: float, gaps: list[float], tolerance: Decimal | None) -> bool:
+    """Whether a drift and class gaps (see `band_measures`) meet the book's default bands."""
+    bands = book.settings.bands
+    limit = float(tolerance) if tolerance is not None else bands.drift_tolerance
+    band = bands.class_band if bands.class_band is not None else float("inf")
+    return drift <= limit + BAND_SLACK and all(g <= band + BAND_SLACK for g in gaps)
+
+
+def named(reasons: tuple[str, ...]) -> bool:
+    return bool(reasons) and all(r.strip() for r in reasons)

@@ -8,10 +8,11 @@ from trimtab.config import Settings
 from trimtab.decision import Decision, Reason
 from trimtab.errors import OptimizationError
 from trimtab.household.problem import household_problem
+from trimtab.optimize.bands import band_breaches, band_messages
 from trimtab.optimize.build import LotCosts, lot_costs
 from trimtab.optimize.engine import not_worth_it, optimize_accounts
-from trimtab.optimize.explain import trade_reasons
-from trimtab.optimize.problem import ProblemData, Solution, objective_terms
+from trimtab.optimize.explain import context, trade_reasons
+from trimtab.optimize.problem import BAND_PENALTY, ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.swapback import mark_swap_back, swapped
 from trimtab.optimize.washsafe import Build, solve_wash_safe
@@ -48,7 +49,11 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
     terms = objective_terms(data, sells_f, buys_f, placed_f)
     if not_worth_it(data, terms, settings, placed_f):
         sells, buys = np.zeros_like(sells), np.zeros_like(buys)
-        terms = objective_terms(data, sells * 0, buys_f * 0, placed_f)
+        sells_f, buys_f = sells_f * 0, buys_f * 0
+        terms = objective_terms(data, sells_f, buys_f, placed_f)
+    missed = band_breaches(data, sells_f, buys_f, placed_f)
+    for i, reasons in band_messages(data, missed, solution.terms["bands"] / BAND_PENALTY).items():
+        decision.exceptions[int(managed[i])] = reasons
     decision.lot_sells[lots] = sells
     decision.buys[managed] = buys
     decision.flows[managed] = np.round(data.flow * data.scale, 2)  # a request split by value
@@ -59,9 +64,10 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
         decision.objective[a] = sum(terms.values())
         decision.objective_terms[a] = terms
         mine = lots[data.lot_account == i]
+        why = context(snap, a, data, solution.sells, settings)
         decision.reasons.update(
             trade_reasons(
-                snap, a, mine, decision.lot_sells[mine], buys[i], costs, decision.flows[a]
+                snap, a, mine, decision.lot_sells[mine], buys[i], costs, decision.flows[a], why
             )
         )
     _mark_location(snap, decision, managed)

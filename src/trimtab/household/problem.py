@@ -19,7 +19,14 @@ from trimtab.measures.location import drag_matrix
 from trimtab.measures.substitutes import buy_list, sleeves
 from trimtab.measures.targets import screened_target, split_pro_rata
 from trimtab.names import AccountKind
-from trimtab.optimize.build import Carry, LotCosts, lot_bounds, tax_cap
+from trimtab.optimize.build import (
+    Carry,
+    LotCosts,
+    account_limits,
+    group_limits,
+    lot_bounds,
+    tax_cap,
+)
 from trimtab.optimize.problem import Group, ProblemData
 from trimtab.optimize.swapback import swap_back_lots, swap_back_no_buy
 from trimtab.snapshot import Snapshot
@@ -75,7 +82,7 @@ def household_problem(
         post = values.sum(1) + snap.cash + snap.flows  # is split by value, as accounts do
         flows += split_pro_rata(placed, post, snap.managed)
         placed = 0.0
-    groups = _groups(snap, managed, members, away, values, scale, flows, placed)
+    groups = _groups(snap, settings, managed, members, away, values, scale, flows, placed)
     drag = drag_matrix(
         [snap.accounts[a] for a in managed], snap.securities, snap.household, settings.location
     )
@@ -106,6 +113,7 @@ def household_problem(
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
         account_ids=tuple(snap.accounts[a].account_id for a in managed),
+        lot_no_sell=snap.no_sell[snap.lot_account[lots], snap.lot_security[lots]],
         **_placement(snap, settings, managed, members, values, scale, flows, placed),
     )
     return data, managed, lots
@@ -113,6 +121,7 @@ def household_problem(
 
 def _groups(
     snap: Snapshot,
+    settings: Settings,
     managed: np.ndarray,
     members: np.ndarray,
     away: np.ndarray,
@@ -144,14 +153,19 @@ def _groups(
             )
         fixed = values[away].sum(0) / scale
         fixed_cash = float(snap.cash[away].sum()) / scale
-        groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash))
+        own_tolerance = snap.household.drift_tolerance
+        limits = group_limits(snap, settings, snap.household.model_id, own_tolerance)
+        groups.append(Group(members, target, tcash, share / scale, fixed, fixed_cash, limits))
     for i in own:
         a = managed[i]
         target, tcash = screened_target(
             snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
         )
         zero = np.zeros(len(snap.securities))
-        groups.append(Group(np.array([i]), target, tcash, float(post[a]) / scale, zero, 0.0))
+        limits = account_limits(snap, int(a), settings)
+        groups.append(
+            Group(np.array([i]), target, tcash, float(post[a]) / scale, zero, 0.0, limits)
+        )
     return tuple(groups)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trimtab.config import Settings
+from trimtab.measures.bands import Limits, limits_for
 from trimtab.measures.substitutes import buy_list, sleeves
 from trimtab.measures.targets import screened_target
 from trimtab.names import AccountKind
@@ -52,8 +53,8 @@ class LotCosts:
 def lot_costs(snap: Snapshot, settings: Settings) -> LotCosts:
     """Tax cost per USD of each lot sold (documented in docs/optimizer.md, "Taxes").
 
-    A gain costs its rate; a loss is worth (rate - d * lt_rate); a short-term gain about to turn
-    long-term pays `wait_penalty` times the tax that waiting would save. Non-taxable: 0.
+    A gain costs its rate; a loss is worth (rate - d * lt_rate); a short-term gain lot also pays
+    the value of waiting (`waiting_value`). Non-taxable: 0.
     """
     opt, hh = settings.optimizer, snap.household
     niit = settings.tax.niit_rate if settings.tax.niit else 0.0
@@ -67,10 +68,36 @@ def lot_costs(snap: Snapshot, settings: Settings) -> LotCosts:
     taxable = taxable[snap.lot_account] if len(snap.lots) else np.zeros(0, dtype=bool)
     rate = np.where(taxable, np.where(taxes.is_long, lt, st), 0.0)
     tax = np.where(gain >= 0, gain * rate, gain * np.maximum(rate - opt.loss_deferral * lt, 0.0))
-    waiting = (~taxes.is_long) & (taxes.days_to_long_term <= opt.wait_days) & (gain > 0)
-    tax = tax + np.where(waiting & taxable, opt.wait_penalty * gain * (st - lt), 0.0)
+    wait = waiting_value(gain, taxes.is_long, taxes.days_to_long_term, st - lt, settings)
+    tax = tax + np.where(taxable, wait, 0.0)
     tax = tax * opt.tax_weight
     return LotCosts(tax, np.where(taxable, gain, 0.0), rate, (gain < 0) & taxable)
+
+
+DAYS_PER_YEAR = 365.0
+
+
+def waiting_value(
+    gain: np.ndarray,
+    is_long: np.ndarray,
+    days_to_long: np.ndarray,
+    rate_gap: float,
+    settings: Settings,
+) -> np.ndarray:
+    """What waiting to sell a short-term gain lot until it turns long-term is worth, per USD
+    sold now (docs/optimizer.md, "The value of waiting").
+
+    Waiting saves (st - lt) x gain per USD, but keeps the position off model meanwhile: each USD
+    carried costs `wait_carry_cost` a year, so the value is max(0, (st - lt) x gain -
+    wait_carry_cost x years left), times `wait_penalty`, for lots at most `wait_days` from
+    long-term. A large gain months from long-term keeps most of its value; a small gain or a
+    long wait keeps none, and drift, bands or a restriction decide.
+    """
+    opt = settings.optimizer
+    years = days_to_long / DAYS_PER_YEAR
+    value = np.maximum(gain * rate_gap - opt.wait_carry_cost * years, 0.0)
+    counts = (~is_long) & (gain > 0) & (days_to_long <= opt.wait_days)
+    return np.where(counts, opt.wait_penalty * value, 0.0)
 
 
 def account_problem(
@@ -116,6 +143,7 @@ def account_problem(
         snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
     )
     n_s = len(snap.securities)
+    limits = account_limits(snap, a, settings)
     data = ProblemData(
         scale=scale,
         holdings=(held / scale)[None, :],
@@ -133,7 +161,7 @@ def account_problem(
         lot_tax=costs.tax[lots],
         lot_gain=costs.gain[lots],
         lot_tax_rate=costs.rate[lots],
-        groups=(Group(np.array([0]), target, target_cash, 1.0, np.zeros(n_s), 0.0),),
+        groups=(Group(np.array([0]), target, target_cash, 1.0, np.zeros(n_s), 0.0, limits),),
         cov=snap.cov,
         risk_aversion=opt.risk_aversion,
         drift_penalty=opt.drift_penalty,
@@ -143,8 +171,25 @@ def account_problem(
         sleeve=sleeves(snap, opt.substitute_min_correlation),
         substitute_credit=opt.substitute_credit,
         account_ids=(snap.accounts[a].account_id,),
+        lot_no_sell=snap.no_sell[a, sec],
     )
     return data, lots
+
+
+def account_limits(snap: Snapshot, a: int, settings: Settings) -> Limits:
+    """Account `a`'s bands against its model (its own, else its household's), aimed inside by
+    the rounding margin."""
+    account = snap.accounts[a]
+    model = account.model_id or snap.household.model_id
+    own = account.drift_tolerance
+    return group_limits(snap, settings, model, own)
+
+
+def group_limits(snap: Snapshot, settings: Settings, model_id: str | None, own: object) -> Limits:
+    """Bands of a group following `model_id`, with its own `drift_tolerance` (None: settings)."""
+    classes = [s.asset_class for s in snap.securities]
+    limits = limits_for(settings.bands, model_id, classes, own)  # type: ignore[arg-type]
+    return limits.tightened(settings.bands.rounding_margin)
 
 
 def lot_bounds(

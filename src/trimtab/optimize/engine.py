@@ -15,10 +15,11 @@ from trimtab.decision import Decision
 from trimtab.errors import InfeasibleError, OptimizationError
 from trimtab.measures.targets import split_pro_rata
 from trimtab.names import AccountKind
+from trimtab.optimize.bands import band_breaches, band_messages
 from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
 from trimtab.optimize.diagnose import binding_constraints
-from trimtab.optimize.explain import trade_reasons
-from trimtab.optimize.problem import ProblemData, objective_terms
+from trimtab.optimize.explain import context, trade_reasons
+from trimtab.optimize.problem import BAND_PENALTY, ProblemData, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.swapback import mark_swap_back, swapped
 from trimtab.optimize.washsafe import Build, solve_wash_safe
@@ -45,7 +46,7 @@ def optimize_accounts(snap: Snapshot, settings: Settings) -> Decision:
     if not carry.contested:
         return first
     second, other = _in_order(snap, settings, costs, frozenset(carry.contested))
-    return second if _score(second, other) < _score(first, carry) else first
+    return second if _score(second, other, snap) < _score(first, carry, snap) else first
 
 
 def _in_order(
@@ -72,8 +73,14 @@ def _contest(snap: Snapshot, a: int, costs: LotCosts, carry: Carry) -> None:
     carry.contested |= (carry.loss_sold & wanted) | (carry.bought & losses)
 
 
-def _score(decision: Decision, carry: Carry) -> tuple[int, float]:
-    return len(decision.exceptions), carry.objective_usd
+def _score(decision: Decision, carry: Carry, snap: Snapshot) -> tuple[int, float]:
+    """(accounts left without a solution, objective in USD). An account that misses a band but
+    trades the best it can is not counted: its miss is priced in the objective's bands term."""
+    sold = np.zeros(len(snap.accounts), dtype=bool)
+    sold[snap.lot_account[decision.lot_sells > 0]] = True
+    trades = sold | (decision.buys > 0).any(axis=1)
+    stuck = sum(1 for a in decision.exceptions if not trades[a])
+    return stuck, carry.objective_usd
 
 
 def _order(snap: Snapshot) -> list[int]:
@@ -120,18 +127,22 @@ def _account(
     terms = objective_terms(data, sells_f, buys_f)
     if not_worth_it(data, terms, settings):
         sells, buys = np.zeros_like(sells), np.zeros_like(buys)
-        terms = objective_terms(data, np.zeros_like(sells_f), np.zeros_like(buys_f))
+        sells_f, buys_f = np.zeros_like(sells_f), np.zeros_like(buys_f)
+        terms = objective_terms(data, sells_f, buys_f)
     decision.lot_sells[lots] = sells
     decision.buys[a] = buys
     decision.objective[a] = sum(terms.values())
     decision.objective_terms[a] = terms
     carry.objective_usd += decision.objective[a] * data.scale
-    decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow))
+    why = context(snap, a, data, solution.sells, settings)
+    decision.reasons.update(trade_reasons(snap, a, lots, sells, buys, costs, flow, why))
     mark_swap_back(snap, decision, lots, swapped(snap, data, lots, costs, settings))
     _carry_forward(snap, lots, sells, buys, costs, carry)
+    missed = band_breaches(data, sells_f, buys_f)
+    bands = band_messages(data, missed, solution.terms["bands"] / BAND_PENALTY).get(0, ())
     conflicts = _screen_conflicts(snap, a, lots)
-    if conflicts:
-        decision.exceptions[a] = conflicts
+    if conflicts or bands:
+        decision.exceptions[a] = bands + conflicts
 
 
 def _builder(

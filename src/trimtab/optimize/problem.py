@@ -11,13 +11,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trimtab.measures.bands import Limits, measure
+
+BAND_PENALTY = 100.0
+"""Cost per unit (fraction of value) by which a band is missed: far above any tax or trading
+cost per USD traded (at most about 0.6), so a band gives way only where a hard limit leaves no
+way to meet it (an exact penalty: the solve meets every band it can)."""
+
 
 @dataclass(frozen=True, eq=False)
 class Group:
     """A set of accounts tracked together against one target.
 
     `fixed[s]` and `fixed_cash` are holdings of held-away accounts that count but never trade
-    (fractions of the problem scale); `share` is the group's value over the problem's.
+    (fractions of the problem scale); `share` is the group's value over the problem's; `limits`
+    its tolerance bands (None: none), already tightened by the rounding margin.
     """
 
     accounts: np.ndarray
@@ -26,6 +34,7 @@ class Group:
     share: float
     fixed: np.ndarray
     fixed_cash: float
+    limits: Limits | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +52,8 @@ class ProblemData:
     substitutes, credited by `substitute_credit` (see `drift_pools`). `placed_total` is a household
     cash request the solve spreads over the accounts (z[a] within `placed_min`/`placed_max`,
     summing to it), each USD withdrawn costing `placed_cost[a]` (income tax on a distribution).
+    `lot_no_sell[l]` marks lots held by a no_sell restriction (the rest with `lot_max` 0 are
+    wash-sale blocks): what names the limit that binds when a band cannot be met.
     """
 
     scale: float
@@ -75,6 +86,7 @@ class ProblemData:
     placed_min: np.ndarray | None = None
     placed_max: np.ndarray | None = None
     placed_cost: np.ndarray | None = None
+    lot_no_sell: np.ndarray | None = None
 
     @property
     def places_flow(self) -> bool:
@@ -142,11 +154,11 @@ def objective_terms(
     moved = 0.0
     if placed is not None and data.placed_cost is not None:
         moved = float(data.placed_cost @ np.abs(placed))
-    tracking = drift = 0.0
+    tracking = drift = bands = 0.0
     for g in data.groups:
-        w = (holdings[g.accounts].sum(0) + g.fixed) / g.share - g.target
-        wc = (cash[g.accounts].sum() + g.fixed_cash) / g.share - g.target_cash
+        w, wc = group_gaps(g, holdings, cash)
         tracking += g.share * data.risk_aversion * float(w @ data.cov @ w)
+        bands += g.share * BAND_PENALTY * band_excess(data, g, w, wc)
         l1 = abs(wc)
         for pool, size, weight in data.drift_pools():
             l1 += weight * float(np.abs(np.bincount(pool, weights=w, minlength=size)).sum())
@@ -160,4 +172,24 @@ def objective_terms(
         "cost": traded,
         "location": float((data.location * holdings).sum()),
         "withdrawal_tax": moved,
+        "bands": bands,
     }
+
+
+def group_gaps(g: Group, holdings: np.ndarray, cash: np.ndarray) -> tuple[np.ndarray, float]:
+    """A group's weight gaps (actual - target) per security and for cash, fractions of its value."""
+    w = (holdings[g.accounts].sum(0) + g.fixed) / g.share - g.target
+    wc = float(cash[g.accounts].sum() + g.fixed_cash) / g.share - g.target_cash
+    return w, wc
+
+
+def band_excess(data: ProblemData, g: Group, w: np.ndarray, wc: float) -> float:
+    """By how much (fractions of the group's value, summed) gaps miss the group's bands."""
+    if g.limits is None:
+        return 0.0
+    lim = g.limits
+    drift, by_class, te = measure(lim, w, wc, data.identity, data.cov)
+    out = max(drift - lim.drift, 0.0) + float(np.maximum(by_class - lim.class_band, 0.0).sum())
+    if lim.tracking_error is not None:
+        out += max(te - lim.tracking_error, 0.0)
+    return out

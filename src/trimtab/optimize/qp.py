@@ -2,8 +2,9 @@
 
 Variables, in order: lot sells q (L), buys b (one per allowed account-security pair), per group
 the weight deviations y (S) and cash deviation yc, and the absolute deviations u of each wash
-identity (K: substantially identical securities pooled) and uc of cash.
-Clarabel solves  min 1/2 x'Px + c'x  s.t.  Ax + s = b,  s in {0}^E x R+^I.
+identity (K: substantially identical securities pooled) and uc of cash, the household request
+per account z (when placed), and the groups' band slacks (`bands.py`).
+Clarabel solves  min 1/2 x'Px + c'x  s.t.  Ax + s = b,  s in {0}^E x R+^I x SOC (bands).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from trimtab.errors import InfeasibleError, OptimizationError
+from trimtab.optimize.bands import GroupVars, add_band_rows, slack_count
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 
 _OK = {clarabel.SolverStatus.Solved, clarabel.SolverStatus.AlmostSolved}
@@ -66,8 +68,11 @@ def solve(data: ProblemData) -> Solution:
     o_uc = o_u + n_g * n_k
     o_z = o_uc + n_g
     n_z = n_a if data.places_flow else 0
-    n = o_z + n_z
-    eq, ineq = _new(), _new()
+    o_band = o_z + n_z
+    slacks = np.cumsum([0] + [slack_count(g) for g in data.groups])
+    n = o_band + int(slacks[-1])
+    eq, ineq, soc = _new(), _new(), _new()
+    cones: list[int] = []
     lot_in = [np.isin(data.lot_account, g.accounts) for g in data.groups]
     buy_in = [np.isin(ba, g.accounts) for g in data.groups]
     p_blocks, c = [], np.zeros(n)
@@ -103,6 +108,8 @@ def solve(data: ProblemData) -> Solution:
         for sign in (1.0, -1.0):
             ineq.add([0, 0], [o_yc + k, o_uc + k], [sign, -1.0], 0.0)
         c[o_uc + k] = g.share * data.drift_penalty * 0.5
+        where = GroupVars(ys, o_yc + k, o_u + k * n_k, pools[0][1], o_uc + k, o_band + slacks[k])
+        cones += add_band_rows(data, g, where, ineq, soc, c)
         p_blocks.append((ys, 2 * data.risk_aversion * g.share * data.cov))
     _account_rows(data, ineq, ba, o_b, o_z if n_z else None)
     _bound_rows(data, ineq, n_l, n_b, o_b)
@@ -110,7 +117,9 @@ def solve(data: ProblemData) -> Solution:
         _placement_rows(data, eq, ineq, c, o_z)
     a_eq, b_eq = eq.matrix(n)
     a_in, b_in = ineq.matrix(n)
-    return _run(data, n, p_blocks, c, a_eq, b_eq, a_in, b_in, (ba, bs), o_b)
+    a_soc, b_soc = soc.matrix(n)
+    a_in, b_in = sp.vstack([a_in, a_soc]).tocsc(), np.concatenate([b_in, b_soc])
+    return _run(data, n, p_blocks, c, (a_eq, b_eq, a_in, b_in, cones), (ba, bs), (o_b, o_z))
 
 
 def _account_rows(
@@ -177,12 +186,14 @@ def _settings(tolerance: float) -> clarabel.DefaultSettings:
     return settings
 
 
-def _feasible(a: sp.csc_matrix, b: np.ndarray, n_eq: int, x: np.ndarray) -> bool:
-    """Whether a point satisfies the equalities and inequalities within 1e-7."""
+def _feasible(a: sp.csc_matrix, b: np.ndarray, n_eq: int, n_soc: int, x: np.ndarray) -> bool:
+    """Whether a point satisfies the equalities and linear inequalities within 1e-7 (the band
+    cones have slacks: any point meets them)."""
     if len(x) != a.shape[1] or not np.all(np.isfinite(x)):
         return False
     r = a @ x - b
-    return bool(np.all(np.abs(r[:n_eq]) <= 1e-7) and np.all(r[n_eq:] <= 1e-7))
+    linear = r[n_eq : len(r) - n_soc]
+    return bool(np.all(np.abs(r[:n_eq]) <= 1e-7) and np.all(linear <= 1e-7))
 
 
 def _run(
@@ -190,13 +201,14 @@ def _run(
     n: int,
     p_blocks: list[tuple[np.ndarray, np.ndarray]],
     c: np.ndarray,
-    a_eq: sp.csc_matrix,
-    b_eq: np.ndarray,
-    a_in: sp.csc_matrix,
-    b_in: np.ndarray,
+    constraints: tuple[sp.csc_matrix, np.ndarray, sp.csc_matrix, np.ndarray, list[int]],
     pairs: tuple[np.ndarray, np.ndarray],
-    o_b: int,
+    offsets: tuple[int, int],
 ) -> Solution:
+    """Solve; `constraints` are (A_eq, b_eq, A_in, b_in, second-order cone sizes), the cones'
+    rows last in A_in."""
+    a_eq, b_eq, a_in, b_in, socs = constraints
+    o_b, o_z = offsets
     rows, cols, vals = [], [], []
     for idx, block in p_blocks:
         r, cc = np.triu_indices(len(idx))
@@ -208,13 +220,15 @@ def _run(
     )
     a = sp.vstack([a_eq, a_in]).tocsc()
     b = np.concatenate([b_eq, b_in])
-    cones = [clarabel.ZeroConeT(a_eq.shape[0]), clarabel.NonnegativeConeT(a_in.shape[0])]
+    n_soc = sum(socs)
+    cones = [clarabel.ZeroConeT(a_eq.shape[0]), clarabel.NonnegativeConeT(a_in.shape[0] - n_soc)]
+    cones += [clarabel.SecondOrderConeT(k) for k in socs]
     result = None
     for tolerance in TOLERANCES:
         result = clarabel.DefaultSolver(p, c, a, b, cones, _settings(tolerance)).solve()
         if result.status in _INFEASIBLE:
             raise InfeasibleError("no trades satisfy the constraints")
-        if result.status in _OK or _feasible(a, b, a_eq.shape[0], np.asarray(result.x)):
+        if result.status in _OK or _feasible(a, b, a_eq.shape[0], n_soc, np.asarray(result.x)):
             break
     else:
         raise OptimizationError(f"solver stopped: {result.status}")
@@ -223,8 +237,7 @@ def _run(
     sells = np.clip(x[:n_l], data.lot_min, data.lot_max)
     buys = np.zeros(data.holdings.shape)
     buys[pairs] = np.maximum(x[o_b : o_b + len(pairs[0])], 0.0)
-    placed = np.asarray(x[o_b + len(pairs[0]) :], dtype=float)
-    placed = placed[-n_a:] if data.places_flow else None
+    placed = np.asarray(x[o_z : o_z + n_a], dtype=float) if data.places_flow else None
     terms = objective_terms(data, sells, buys, placed)
     status = "solved" if result.status == clarabel.SolverStatus.Solved else "inaccurate"
     if tolerance != TOLERANCES[0]:

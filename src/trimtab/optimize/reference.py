@@ -11,7 +11,7 @@ import cvxpy as cp
 import numpy as np
 import scipy.sparse as sp
 
-from trimtab.optimize.problem import ProblemData, Solution, objective_terms
+from trimtab.optimize.problem import BAND_PENALTY, Group, ProblemData, Solution, objective_terms
 
 
 def solve_reference(data: ProblemData) -> Solution:
@@ -26,7 +26,7 @@ def solve_reference(data: ProblemData) -> Solution:
     z = cp.Variable(n_a) if data.places_flow else None
     if z is not None:
         cash = cash + z
-    tracking, drift = 0, 0
+    tracking, drift, bands = 0, 0, 0
     sqrt_cov = _sqrt_psd(data.cov)
     pools = []
     for index, size, weight in data.drift_pools():
@@ -40,6 +40,7 @@ def solve_reference(data: ProblemData) -> Solution:
         tracking += g.share * data.risk_aversion * cp.sum_squares(sqrt_cov @ w)
         l1 = cp.abs(wc) + sum(weight * cp.norm1(matrix @ w) for matrix, weight in pools)
         drift += g.share * data.drift_penalty * 0.5 * l1
+        bands += g.share * BAND_PENALTY * _band_excess(data, g, w, wc, pools[0][0], sqrt_cov)
     tax = data.lot_tax @ q
     cost = cp.sum(b @ data.cost) + data.cost[data.lot_security] @ q
     location = cp.sum(cp.multiply(data.location, holdings))
@@ -57,7 +58,9 @@ def solve_reference(data: ProblemData) -> Solution:
         constraints.append(data.lot_gain @ q <= data.gain_cap)
     if data.tax_cap is not None:
         constraints.append((data.lot_gain * data.lot_tax_rate) @ q <= data.tax_cap)
-    problem = cp.Problem(cp.Minimize(tracking + drift + tax + cost + location + moved), constraints)
+    problem = cp.Problem(
+        cp.Minimize(tracking + drift + tax + cost + location + moved + bands), constraints
+    )
     problem.solve(solver=cp.CLARABEL)
     if q.value is None:
         empty = np.zeros(n_l)
@@ -67,6 +70,27 @@ def solve_reference(data: ProblemData) -> Solution:
     placed = None if z is None else np.asarray(z.value, dtype=float)
     terms = objective_terms(data, sells, buys, placed)
     return Solution(sells, buys, float(problem.value), terms, str(problem.status), placed)
+
+
+def _band_excess(
+    data: ProblemData,
+    g: Group,
+    w: cp.Expression,
+    wc: cp.Expression,
+    pooled: np.ndarray,
+    sqrt_cov: np.ndarray,
+) -> cp.Expression | float:
+    """How far the group misses its bands: drift, each class, tracking error (docs)."""
+    lim = g.limits
+    if lim is None:
+        return 0.0
+    out = cp.pos(0.5 * (cp.norm1(pooled @ w) + cp.abs(wc)) - lim.drift)
+    for k in np.flatnonzero(np.isfinite(lim.class_band)):
+        members = (lim.asset_class == k).astype(float)
+        out += cp.pos(cp.abs(members @ w) - lim.class_band[k])
+    if lim.tracking_error is not None:
+        out += cp.pos(cp.norm(sqrt_cov @ w) - lim.tracking_error)
+    return out
 
 
 def _sqrt_psd(cov: np.ndarray) -> np.ndarray:

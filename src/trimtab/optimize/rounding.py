@@ -2,9 +2,9 @@
 
 Sells round per lot to whole shares (a lot sold almost whole is sold whole, fractional shares
 included); buys round down. Trades under the account's minimum are dropped (forced screen
-sales excepted). First the household's gain cap is repaired (gain sells trimmed), then each
-account's cash (buys trimmed, else more sold from the lots cheapest in tax); an account whose
-cash could only be kept by breaking the gain cap fails (an exception, never a broken constraint).
+sales excepted). First the household's gain and tax caps are repaired (gain sells trimmed),
+then each account's cash (buys trimmed, else more sold from the lots cheapest in tax); an account
+whose cash could only be kept by breaking a cap fails (an exception, never a broken constraint).
 """
 
 from __future__ import annotations
@@ -62,10 +62,8 @@ def round_solution(
         )
         if not ok:
             failed.append(a)
-    if data.gain_cap is not None:
-        excess = float(sell_sh @ (data.lot_gain * lot_price)) - data.gain_cap * data.scale
-        if excess > 1e-6:  # cash could only be kept by selling gains beyond the budget
-            failed = sorted(set(failed) | set(data.lot_account[sell_sh > 0].tolist()))
+    if _cap_excess(data, sell_sh, lot_price) > 1e-6:  # cash kept only beyond the budget
+        failed = sorted(set(failed) | set(data.lot_account[sell_sh > 0].tolist()))
     return Rounded(sell_sh, buy_sh, tuple(failed))
 
 
@@ -136,14 +134,44 @@ def _repair_cash(
     return short <= TOLERANCE
 
 
+def _caps(data: ProblemData) -> list[tuple[np.ndarray, float]]:
+    """The household's caps as (per unit sold of each lot, cap): net gain, then its tax."""
+    out = []
+    if data.gain_cap is not None:
+        out.append((data.lot_gain, data.gain_cap))
+    if data.tax_cap is not None:
+        out.append((data.lot_gain * data.lot_tax_rate, data.tax_cap))
+    return out
+
+
+def _cap_excess(data: ProblemData, sell_sh: np.ndarray, lot_price: np.ndarray) -> float:
+    """USD by which the rounded sells break the worst of the caps (<= 0: none broken)."""
+    return max(
+        (float(sell_sh @ (unit * lot_price)) - cap * data.scale for unit, cap in _caps(data)),
+        default=0.0,
+    )
+
+
 def _repair_gain(
     data: ProblemData, sell_sh: np.ndarray, lot_price: np.ndarray, step: np.ndarray
 ) -> np.ndarray:
-    if data.gain_cap is None:
-        return sell_sh
-    gain_per_share = data.lot_gain * lot_price
-    excess = float(sell_sh @ gain_per_share) - data.gain_cap * data.scale
-    for lot in np.argsort(-data.lot_gain, kind="stable"):
+    """Trim gain sells (largest gain first) until the gain and tax caps hold again."""
+    for unit, cap in _caps(data):
+        sell_sh = _repair_cap(data, unit, cap, sell_sh, lot_price, step)
+    return sell_sh
+
+
+def _repair_cap(
+    data: ProblemData,
+    unit: np.ndarray,
+    cap: float,
+    sell_sh: np.ndarray,
+    lot_price: np.ndarray,
+    step: np.ndarray,
+) -> np.ndarray:
+    gain_per_share = unit * lot_price
+    excess = float(sell_sh @ gain_per_share) - cap * data.scale
+    for lot in np.argsort(-unit, kind="stable"):
         if excess <= 1e-6 or gain_per_share[lot] <= 0:
             break
         if data.lot_min[lot] > 0:

@@ -67,10 +67,10 @@ def _sell_trades(snap: Snapshot, d: Decision) -> list[Trade]:
             continue
         price = snap.securities[s].price
         value = cents(qty * price)
-        gain = term = None
-        if account.kind is AccountKind.TAXABLE:
-            gain = value - cents(lot.cost_basis * qty / lot.quantity)
-            term = term_of(lot.acquired, snap.as_of)
+        # every sell says its gain and term; in a tax-deferred or tax-exempt account they are
+        # informational (the account's realized_* and est_tax count taxable accounts only)
+        gain = value - cents(lot.cost_basis * qty / lot.quantity)
+        term = term_of(lot.acquired, snap.as_of)
         out.append(
             Trade(
                 account.account_id, lot.symbol, Side.SELL, qty, price, value,
@@ -121,8 +121,9 @@ def _account_result(
     bought = sum((t.value for t in mine if t.side is Side.BUY), _ZERO)
     cash_after = account.cash + flow + sold - bought
     after = held + _net_shares(snap, mine)
-    st = sum((cast(Decimal, t.realized_gain) for t in mine if t.term is Term.SHORT), _ZERO)
-    lt = sum((cast(Decimal, t.realized_gain) for t in mine if t.term is Term.LONG), _ZERO)
+    taxed = [t for t in mine if account.kind is AccountKind.TAXABLE]
+    st = sum((cast(Decimal, t.realized_gain) for t in taxed if t.term is Term.SHORT), _ZERO)
+    lt = sum((cast(Decimal, t.realized_gain) for t in taxed if t.term is Term.LONG), _ZERO)
     hh = snap.household
     niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else _ZERO
     est_tax = cents(st * (hh.st_rate + niit) + lt * (hh.lt_rate + niit))

@@ -15,8 +15,9 @@ from decimal import Decimal
 import numpy as np
 
 from trimtab.config import ExceptionSettings
+from trimtab.measures.bands import is_band_reason
 from trimtab.names import Side, Status
-from trimtab.rebalance.proposal import Proposal
+from trimtab.rebalance.proposal import AccountResult, Proposal
 from trimtab.snapshot import Snapshot
 from trimtab.workflow.screen import Context
 
@@ -86,6 +87,11 @@ def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
     """Over the account's (household's) own `drift_tolerance` when it has one, else the rule's."""
     hh = f.made.household
     if f.snap.household_target is not None:  # one portfolio: its drift is the household's
+        missed = [
+            r for r in f.made.accounts if r.status is Status.EXCEPTION and _traded_its_best(r)
+        ]
+        if missed:
+            return [Hit("drift_after", r.account_id, _drift_text(r), r.drift_after) for r in missed]
         limit = _limit(f.snap.household.drift_tolerance, s.drift_after)
         if limit is not None and hh.drift_after > limit:
             return [
@@ -100,8 +106,12 @@ def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
     own = {a.account_id: a.drift_tolerance for a in f.snap.accounts}
     out = []
     for r in f.made.accounts:
+        if not _traded_its_best(r):
+            continue
         limit = _limit(own.get(r.account_id), s.drift_after)
-        if r.status is not Status.EXCEPTION and limit is not None and r.drift_after > limit:
+        if r.status is Status.EXCEPTION:  # bands missed within the hard limits: say which
+            out.append(Hit("drift_after", r.account_id, _drift_text(r), r.drift_after))
+        elif limit is not None and r.drift_after > limit:
             out.append(
                 Hit(
                     "drift_after",
@@ -115,6 +125,18 @@ def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
 
 def _limit(own: Decimal | None, default: float | None) -> float | None:
     return float(own) if own is not None else default
+
+
+def _drift_text(r: AccountResult) -> str:
+    """The drift after trading, or the bands the account missed and what binds."""
+    if r.status is Status.EXCEPTION:
+        return "; ".join(r.exception_reasons)
+    return f"drift after trading {r.drift_after:.4f}"
+
+
+def _traded_its_best(r: AccountResult) -> bool:
+    """Not an exception, or one only for bands missed within the hard limits (it traded)."""
+    return r.status is not Status.EXCEPTION or all(map(is_band_reason, r.exception_reasons))
 
 
 def _stale_price(f: Facts, s: ExceptionSettings) -> list[Hit]:
@@ -168,7 +190,7 @@ def _infeasible(f: Facts, _s: ExceptionSettings) -> list[Hit]:
     return [
         Hit("infeasible", r.account_id, "; ".join(r.exception_reasons) or "exception")
         for r in f.made.accounts
-        if r.status is Status.EXCEPTION
+        if not _traded_its_best(r)
     ]
 
 
