@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from trimtab.errors import InfeasibleError, OptimizationError
 from trimtab.optimize.bands import GroupVars, add_band_rows, slack_count
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
+from trimtab.optimize.reduce import reduced
 
 _OK = {clarabel.SolverStatus.Solved, clarabel.SolverStatus.AlmostSolved}
 _INFEASIBLE = {clarabel.SolverStatus.PrimalInfeasible, clarabel.SolverStatus.AlmostPrimalInfeasible}
@@ -55,7 +56,21 @@ def _new() -> _Rows:
 
 
 def solve(data: ProblemData) -> Solution:
-    """Solve with Clarabel; raises InfeasibleError, or OptimizationError on a numerical failure."""
+    """Solve with Clarabel; raises InfeasibleError, or OptimizationError on a numerical failure.
+
+    Securities nothing in the problem can touch are left out of the solve (`reduce.py`, exact);
+    the solution and its terms are over all of them."""
+    small, keep = reduced(data)
+    if keep is None:
+        return _solve(data)
+    part = _solve(small)
+    buys = np.zeros(data.holdings.shape)
+    buys[:, keep] = part.buys
+    terms = objective_terms(data, part.sells, buys, part.placed)
+    return Solution(part.sells, buys, sum(terms.values()), terms, part.status, part.placed)
+
+
+def _solve(data: ProblemData) -> Solution:
     _precheck(data)
     n_a, n_s, n_l = data.shape
     ba, bs = data.buy_pairs()
