@@ -38,6 +38,20 @@ class Group:
 
 
 @dataclass(frozen=True, eq=False)
+class FactorCov:
+    """A factor risk model: cov = loadings @ loadings.T + diag(specific).
+
+    `loadings` (S, k) are the securities' exposures already scaled by the factors' covariance
+    (B L with L L' the factor covariance), `specific` (S,) the specific variances. With it the
+    solve's tracking term is sparse (k factor variables and a diagonal) instead of a dense S x S
+    block: the cost of a solve then grows with S and k, not S squared.
+    """
+
+    loadings: np.ndarray
+    specific: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class ProblemData:
     """Data of one solve. Shapes: A accounts, S securities, L lots, G groups.
 
@@ -53,7 +67,9 @@ class ProblemData:
     cash request the solve spreads over the accounts (z[a] within `placed_min`/`placed_max`,
     summing to it), each USD withdrawn costing `placed_cost[a]` (income tax on a distribution).
     `lot_no_sell[l]` marks lots held by a no_sell restriction (the rest with `lot_max` 0 are
-    wash-sale blocks): what names the limit that binds when a band cannot be met.
+    wash-sale blocks): what names the limit that binds when a band cannot be met. `factors`, when
+    given, is `cov` in factor form (equal to it: the production solve uses it, the reference and
+    the measures `cov`).
     """
 
     scale: float
@@ -87,6 +103,7 @@ class ProblemData:
     placed_max: np.ndarray | None = None
     placed_cost: np.ndarray | None = None
     lot_no_sell: np.ndarray | None = None
+    factors: FactorCov | None = None
 
     @property
     def places_flow(self) -> bool:

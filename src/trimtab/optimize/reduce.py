@@ -16,7 +16,7 @@ import dataclasses
 
 import numpy as np
 
-from trimtab.optimize.problem import Group, ProblemData
+from trimtab.optimize.problem import FactorCov, Group, ProblemData
 
 
 def active_securities(data: ProblemData) -> np.ndarray:
@@ -48,6 +48,7 @@ def reduced(data: ProblemData) -> tuple[ProblemData, np.ndarray | None]:
         cov=data.cov[np.ix_(idx, idx)],
         identity=_renumber(data.identity[idx]),
         sleeve=None if data.sleeve is None else _renumber(data.sleeve[idx]),
+        factors=None if data.factors is None else _factors(data.factors, idx),
     )
     return small, idx
 
@@ -57,6 +58,10 @@ def _group(g: Group, idx: np.ndarray) -> Group:
     if limits is not None:
         limits = dataclasses.replace(limits, asset_class=limits.asset_class[idx])
     return dataclasses.replace(g, target=g.target[idx], fixed=g.fixed[idx], limits=limits)
+
+
+def _factors(factors: FactorCov, idx: np.ndarray) -> FactorCov:
+    return FactorCov(factors.loadings[idx], factors.specific[idx])
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
