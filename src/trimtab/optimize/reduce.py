@@ -66,5 +66,6 @@ def _factors(factors: FactorCov, idx: np.ndarray) -> FactorCov:
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
     """Labels renumbered 0..k-1, in their old order (pools without a member dropped)."""
-    _, inverse = np.unique(labels, return_inverse=True)
-    return inverse.astype(np.int64)
+    present = np.zeros(int(labels.max(initial=-1)) + 1, dtype=np.int64)
+    present[labels] = 1
+    return (np.cumsum(present) - 1)[labels]
