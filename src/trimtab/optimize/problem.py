@@ -210,3 +210,11 @@ def band_excess(data: ProblemData, g: Group, w: np.ndarray, wc: float) -> float:
     if lim.tracking_error is not None:
         out += max(te - lim.tracking_error, 0.0)
     return out
+
+
+def members_of(labels: np.ndarray, names: set[str] | frozenset[str]) -> np.ndarray:
+    """Whether each label (wash identity) is one of `names`: np.isin without its cost when
+    `names` is empty, as it is for most accounts."""
+    if not names:
+        return np.zeros(len(labels), dtype=bool)
+    return np.isin(labels, list(names))

@@ -68,7 +68,7 @@ def _csc(
     """Triplets to CSC by one sort (scipy's COO conversion checks and copies far more: a third
     of the assembly's time). Entries must not repeat a position; if some do, they are summed by
     scipy as before."""
-    order = np.lexsort((rows, cols))
+    order = np.argsort(cols * shape[0] + rows)
     rows, cols = rows[order], cols[order]
     if len(rows) > 1 and np.any((np.diff(rows) == 0) & (np.diff(cols) == 0)):
         return sp.csc_matrix((vals[order], (rows, cols)), shape=shape)
@@ -125,8 +125,11 @@ def _solve(data: ProblemData) -> _Raw:
     n = o_f + n_g * n_f
     eq, ineq, soc = _new(), _new(), _new()
     cones: list[int] = []
-    lot_in = [np.isin(data.lot_account, g.accounts) for g in data.groups]
-    buy_in = [np.isin(ba, g.accounts) for g in data.groups]
+    members = [np.zeros(n_a, dtype=bool) for _ in data.groups]
+    for k, g in enumerate(data.groups):
+        members[k][g.accounts] = True
+    lot_in = [m[data.lot_account] for m in members]
+    buy_in = [m[ba] for m in members]
     p_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     c = np.zeros(n)
     c[:n_l] = data.lot_tax + data.cost[data.lot_security]
