@@ -26,12 +26,19 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
 from trimtab.config import BandSettings, OptimizerSettings
 from trimtab.measures.bands import limits_for
-from trimtab.optimize.problem import FactorCov, Group, ProblemData
+from trimtab.optimize.problem import Group, ProblemData
+
+try:
+    from trimtab.optimize.problem import FactorCov
+except ImportError:  # the engine before the factor form (measured as "before"): dense cov only
+    FactorCov = None  # type: ignore[assignment,misc]
 from trimtab.optimize.qp import solve
 from trimtab.optimize.reference import solve_reference
 
@@ -44,13 +51,16 @@ KINDS = {
 CLASSES = ("us_equity", "intl_equity", "us_bond", "intl_bond", "real_estate", "cash_like")
 
 
-def factor_model(rng: np.random.Generator, n: int, k: int) -> FactorCov:
+def factor_model(rng: np.random.Generator, n: int, k: int) -> Any:
     """Annual covariance B F B' + D: k uncorrelated factors (market first), specific risk 15-35%
     a year."""
     loadings = rng.normal(0.0, 0.3, (n, k))
     loadings[:, 0] = rng.uniform(0.7, 1.3, n)
     factor_vol = np.concatenate([[0.16], np.full(k - 1, 0.05)])
-    return FactorCov(loadings * factor_vol, rng.uniform(0.15, 0.35, n) ** 2)
+    specific = rng.uniform(0.15, 0.35, n) ** 2
+    if FactorCov is None:
+        return SimpleNamespace(loadings=loadings * factor_vol, specific=specific)
+    return FactorCov(loadings * factor_vol, specific)
 
 
 def class_cov(rng: np.random.Generator, classes: np.ndarray) -> np.ndarray:
@@ -120,7 +130,7 @@ def problem(kind: str, seed: int) -> ProblemData:
         tax_cap=None,
         identity=identity,
         lot_no_sell=lot_max == 0,
-        factors=factors,
+        **({} if FactorCov is None else {"factors": factors}),
     )
 
 
