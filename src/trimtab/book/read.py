@@ -1,4 +1,10 @@
-"""Read a book folder into records, collecting every problem with file, row and field."""
+"""Read a book folder into records, collecting every problem with file, row and field.
+
+Public: `read_book` / `load_book` (a folder), and the steps others reuse so that what they read
+is checked exactly as a book is: `parse_rows` (one file's text against its `FileSpec`),
+`build_transactions` (records from parsed transaction rows) and `build_book` (a `Book` from
+parsed `Tables`). The day's feed (`trimtab.workflow.feed_read`) reads its files with them.
+"""
 
 from __future__ import annotations
 
@@ -78,7 +84,7 @@ def read_book(path: Path | str, *, as_of: date | None = None) -> tuple[Book | No
             problems += unreadable
             tables.fold.reject_file(spec.name, problems[-1], None)  # rows unknown
         if text is not None:
-            tables.rows[spec.name] = list(_parse_file(text, spec, problems, tables.fold))
+            tables.rows[spec.name] = list(parse_rows(text, spec, problems, tables.fold))
     settings, settings_problems = _read_settings(folder / SETTINGS_FILE)
     problems += settings_problems
     book = build_book(tables, settings)
@@ -108,7 +114,15 @@ def _read_settings(path: Path) -> tuple[Settings, list[Problem]]:
     return parse_settings(data, SETTINGS_FILE)
 
 
-def _parse_file(text: str, spec: FileSpec, problems: list[Problem], fold: Fold) -> Iterator[Row]:
+def parse_rows(text: str, spec: FileSpec, problems: list[Problem], fold: Fold) -> Iterator[Row]:
+    """The rows of one CSV file's text, parsed and checked against `spec` as a book's are.
+
+    Yields (line, values) for each good row (blank lines skipped; optional columns absent from
+    the header take their defaults). Every problem (unknown, duplicate or missing column, a
+    value its column refuses, unreadable CSV) is appended to `problems` with file, row and field;
+    `fold` records the rows and files dropped, so that the problems they cause elsewhere are
+    counted on them (see `Tables`). Used for a book's files and a day's feed alike.
+    """
     name = spec.name
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -211,7 +225,7 @@ def build_book(tables: Tables, settings: Any) -> Book:
     households = tuple(Household(**v) for _, v in r["households.csv"])
     accounts = tuple(Account(**v) for _, v in r["accounts.csv"])
     lots = _lots(r["lots.csv"])
-    transactions = _transactions(r["transactions.csv"], {lot.lot_id for lot in lots})
+    transactions = build_transactions(r["transactions.csv"], {lot.lot_id for lot in lots})
     models: dict[str, list[ModelComponent]] = {}
     for _, v in r["models.csv"]:
         models.setdefault(v["model_id"], []).append(ModelComponent(v["component"], v["weight"]))
@@ -241,7 +255,13 @@ def _lots(rows: list[Row]) -> tuple[Lot, ...]:
     return tuple(out)
 
 
-def _transactions(rows: list[Row], lot_ids: set[str]) -> tuple[Transaction, ...]:
+def build_transactions(rows: list[Row], lot_ids: set[str]) -> tuple[Transaction, ...]:
+    """Transactions from parsed `transactions.csv` rows (`parse_rows`), in file order.
+
+    A buy without a `lot_id` gets one, deterministically (`ACCOUNT.SYMBOL.DATE`, then `.2`,
+    `.3` ...), unique among `lot_ids` (the lot ids already taken: the book's lots, and for a feed
+    the stored transactions') and the ids the rows name. Each keeps its file line, for messages.
+    """
     given = lot_ids | {v["lot_id"] for _, v in rows if v["lot_id"]}
     out = []
     for line, v in rows:

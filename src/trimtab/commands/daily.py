@@ -68,12 +68,13 @@ def _guard(fn: Callable[[], Any]) -> Any:
         raise typer.Exit(exc.exit_code) from None
 
 
-def _engine(db: str | None) -> Any:
-    from trimtab.store import make_engine, upgrade
+def _engine(db: str | None, *, write: bool) -> Any:
+    """The store, opened as docs/guarantees.md says: a write creates or migrates it, a read
+    (`proposals`, `audit`, `breaks`, `orders --release N`) never does; an unreachable server is
+    named."""
+    from trimtab.store import open_store
 
-    engine = make_engine(db)
-    upgrade(engine)
-    return engine
+    return open_store(db, write=write)
 
 
 def _actor(actor: str | None) -> str:
@@ -106,7 +107,7 @@ def run(
     from trimtab.workflow.summary import summary_table
 
     def body() -> None:
-        engine = _engine(db)
+        engine = _engine(db, write=True)
         executor = make(workers, scheduler)
         with _Progress() as (start, tick):
             result = run_day(
@@ -213,7 +214,7 @@ def proposals(
             min_value=_money(min_value),
             max_value=_money(max_value),
         )
-        rows = list_proposals(_engine(db), f, sort, limit=limit, offset=offset)
+        rows = list_proposals(_engine(db, write=False), f, sort, limit=limit, offset=offset)
         if as_json:
             for r in rows:
                 print(json.dumps(to_plain(r), sort_keys=True, default=str))
@@ -282,7 +283,7 @@ def _decision(verb: str) -> Callable[..., None]:
                 advisor=advisor,
                 clean=True if clean else None,
             )
-            done = getattr(p, verb)(_engine(db), f, _actor(actor), note)
+            done = getattr(p, verb)(_engine(db, write=True), f, _actor(actor), note)
             out.print(
                 f"{verb.rstrip('e')}ed {len(done)} proposal(s)"
                 + (f": {_ids(done)}" if done else "")
@@ -315,7 +316,7 @@ def orders(
     from trimtab.workflow.orders import release_orders, stored_release, write_release
 
     def body() -> None:
-        engine = _engine(db)
+        engine = _engine(db, write=release is None)
         if release is not None:
             done = stored_release(engine, release)
         else:
@@ -345,7 +346,9 @@ def audit_log(
     from trimtab.workflow.audit import audit
 
     def body() -> None:
-        for e in audit(_engine(db), action=action, subject=subject, limit=limit, offset=offset):
+        for e in audit(
+            _engine(db, write=False), action=action, subject=subject, limit=limit, offset=offset
+        ):
             print(
                 json.dumps(
                     {
@@ -373,7 +376,9 @@ def feed(
     from trimtab.workflow.feed import apply_feed
 
     def body() -> None:
-        result = apply_feed(_engine(db), folder, as_of=_date(as_of), actor=_actor(actor))
+        result = apply_feed(
+            _engine(db, write=True), folder, as_of=_date(as_of), actor=_actor(actor)
+        )
         out.print(f"feed {result.feed_id} applied as of {result.as_of}")
         for name, n in result.counts.items():
             out.print(f"  {name}: {n}")
@@ -388,7 +393,7 @@ def breaks(db: Db = None, as_of: AsOf = None) -> None:
     """Reconciliation breaks (custodian vs store), largest first."""
     from trimtab.workflow.feed import list_breaks
 
-    _guard(lambda: _print_breaks(list_breaks(_engine(db), _date(as_of))))
+    _guard(lambda: _print_breaks(list_breaks(_engine(db, write=False), _date(as_of))))
 
 
 def _print_breaks(found: Any) -> None:

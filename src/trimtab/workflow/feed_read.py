@@ -112,7 +112,7 @@ def read_feed(folder: Path, stored: Book, as_of: date) -> Feed:
         body, unreadable = read_text(folder / spec.name, spec.name)  # as safely as a book
         problems += unreadable
         if body is not None:
-            rows[spec.name] = list(book_read._parse_file(body, spec, problems, parsed.fold))
+            rows[spec.name] = list(book_read.parse_rows(body, spec, problems, parsed.fold))
     if not rows and not problems:
         problems.append(Problem(str(folder), None, None, "the feed has no file"))
     if problems:
@@ -139,7 +139,7 @@ def _merge(stored: Book, rows: dict[str, Rows], as_of: date) -> Feed:
         taken = {lot.lot_id for lot in book.lots} | {
             t.lot_id for t in book.transactions if t.lot_id
         }
-        new = book_read._transactions(rows["transactions.csv"], taken)
+        new = book_read.build_transactions(rows["transactions.csv"], taken)
         book = dataclasses.replace(book, transactions=book.transactions + new)
     cash = _cash(book, new, rows.get("cash.csv", []))
     if cash:
