@@ -12,11 +12,12 @@ household universe larger than the account (as `optimize.build.account_problem` 
 
 Each has the default bands (drift 0.10, class 0.05, tightened by the rounding margin), losses
 and gains of both terms, a few lots blocked by wash sales or no_sell, and a few securities not
-to buy. Prints per kind the median milliseconds of the production solve (`optimize.qp.solve`:
+to buy; an account may buy its model's securities and three alternates (as `buy_list` allows).
+Prints per kind the median CPU milliseconds of the production solve (`optimize.qp.solve`:
 assembly, Clarabel, the objective's terms) and of the reference (`optimize.reference`, cvxpy
 with Clarabel), their ratio, the objective gap (USD per USD of value) and whether the target is
 met (ms at most the target, gap at most 1e-6). Times are the process's CPU time (one core: the
-solve runs one thread), medians because the machine is shared; `uptime`'s load is printed too.
+solve runs one thread), medians because the machine is shared; the load average is printed too.
 """
 
 from __future__ import annotations
@@ -98,9 +99,8 @@ def problem(kind: str, seed: int) -> ProblemData:
     holdings = np.bincount(lot_security, weights=lot_value, minlength=n_s)[None, :]
     can_buy = np.ones((1, n_s), dtype=bool)
     can_buy[0, rng.choice(held, max(1, n_held // 20), replace=False)] = False
-    if n_f == 0:  # an ETF account may buy its model's funds only (and an alternate or two)
-        can_buy[0] &= target > 0
-        can_buy[0, rng.choice(n_s, 3, replace=False)] = True
+    can_buy[0] &= target > 0  # an account buys its model's securities (`buy_list`)
+    can_buy[0, rng.choice(n_s, 3, replace=False)] = True  # and a few declared alternates
     limits = limits_for(BandSettings(), None, [CLASSES[c] for c in classes]).tightened(0.002)
     opt = OptimizerSettings()
     identity = np.arange(n_s)
