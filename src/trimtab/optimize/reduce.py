@@ -7,7 +7,8 @@ variable, its covariance row and column, and its wash identity's or sleeve's dri
 when no member is left, and changes no objective value and no feasible trade (an exact
 reduction, not an approximation): every term at a zero gap is zero, and the tracking-error cone
 of the kept block measures the same norm (`(F y)'(F y) = y' cov y` with `F'F` the kept block).
-Measured on a generated book: problems of more than 100 securities shrink to about 26.
+An ETF account in a household of a few hundred securities keeps only its model's funds, their
+alternates and what it holds.
 """
 
 from __future__ import annotations
