@@ -1,6 +1,7 @@
 """Latency of the service's queue and household endpoints on a store of 100,000 accounts.
 
 Usage: .venv/bin/python bench/bench_api.py [--accounts 100000] [--db URL] [--requests 60]
+                                           [--keep FILE]
 
 Builds the store (a generated book of --accounts accounts imported into a fresh SQLite file, or
 the empty database --db names), then a day of proposals for every household: a small book is
@@ -131,6 +132,20 @@ def _token(conn: sa.Connection, user_id: int) -> str:
     return secret
 
 
+def reuse(path: Path) -> tuple[sa.Engine, list[str], dict[str, str]]:
+    """A store an earlier run kept: its households and new tokens for `reb` and `adv7`."""
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        ids = list(conn.execute(sa.select(t.households.c.household_id)).scalars())
+        tokens = {}
+        for role, name in (("rebalancer", "reb"), ("advisor", "adv7")):
+            user = access.user_by_name(conn, name)
+            assert user is not None, f"{path} was not built by this script"
+            tokens[role] = _token(conn, user.user_id)
+    return engine, ids, tokens
+
+
 def measure(call: Callable[[], Any], n: int) -> tuple[float, float, float]:
     """(median, p95) wall-clock ms and median CPU ms of the process (every thread: the app runs
     in the test client's worker thread). On a shared, loaded machine the CPU time is what the
@@ -154,13 +169,20 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--db", default=None, help="an empty database (default: a SQLite file)")
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument(
+        "--keep", type=Path, default=None,
+        help="a SQLite file: built there and kept the first time, measured as it is after",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        engine, households = build_store(args.db or f"sqlite:///{tmp / 'big.sqlite'}",
-                                         args.accounts, tmp)  # fmt: skip
-        copy_day(engine, households, tmp)
-        tokens = users(engine, households)
+        if args.keep is not None and args.keep.exists():
+            engine, households, tokens = reuse(args.keep)
+        else:
+            url = f"sqlite:///{args.keep or tmp / 'big.sqlite'}"
+            engine, households = build_store(args.db or url, args.accounts, tmp)
+            copy_day(engine, households, tmp)
+            tokens = users(engine, households)
         client = TestClient(create_app(ServiceSettings(secure_cookies=False), engine=engine))
         reb = {"Authorization": f"Bearer {tokens['rebalancer']}"}
         adv = {"Authorization": f"Bearer {tokens['advisor']}"}

@@ -1,6 +1,7 @@
 """Time writing a large sample book: seconds, rows per file and size on disk.
 
 Usage: .venv/bin/python bench/bench_generate.py [--accounts 100000] [--seed 0] [--keep DIR]
+       [--direct-share 0.3]
 The households are accounts / MEAN_ACCOUNTS (2.48 accounts per household on average).
 """
 
@@ -18,13 +19,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--direct-share", type=float, default=None, help="e.g. 0.3 (issue 13)")
     parser.add_argument("--keep", type=Path, default=None, help="write here and keep the book")
     args = parser.parse_args()
     households = max(1, round(args.accounts / MEAN_ACCOUNTS))
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp) / "book"
         start = time.perf_counter()
-        counts = write_sample_book(out, households, seed=args.seed)
+        counts = write_sample_book(out, households, seed=args.seed, direct_share=args.direct_share)
         seconds = time.perf_counter() - start
         size = sum(p.stat().st_size for p in out.iterdir())
     print(f"households {households:,}  accounts {counts['accounts.csv']:,}")

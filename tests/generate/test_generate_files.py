@@ -108,3 +108,16 @@ def test_any_small_book_is_valid_and_replays(households: int, seed: int) -> None
     book = generate_book(households, seed=seed, history_days=0)
     ledger.replay(book)
     assert {a.household_id for a in book.accounts} == {h.household_id for h in book.households}
+
+
+def test_direct_share_sets_the_share_of_direct_indexed_accounts(tmp_path: Path) -> None:
+    """Issue 13's book: about 30% of accounts direct-indexed, the rest on ETF models."""
+    book = generate_book(400, seed=3, direct_share=0.3)
+    direct = [a for a in book.accounts if (a.model_id or "").startswith("DI_")]
+    assert 0.25 < len(direct) / len(book.accounts) < 0.35
+    assert generate_book(20, seed=3) == generate_book(20, seed=3, direct_share=None)
+    write_sample_book(tmp_path / "book", 20, seed=3, direct_share=0.3)
+    loaded = load_book(tmp_path / "book", as_of=DEFAULT_AS_OF)
+    assert loaded == generate_book(20, seed=3, direct_share=0.3)
+    with pytest.raises(ConfigError):
+        generate_book(5, direct_share=1.5)

@@ -60,3 +60,26 @@ def test_text_is_canonical() -> None:
     value = {"b": [1.5, float("nan")], "a": Decimal("2.50"), "c": date(2026, 1, 2)}
     assert codec.dumps(value) == '{"a":"2.50","b":[1.5,null],"c":"2026-01-02"}'
     assert codec.unpack(codec.pack(codec.dumps(value))) == codec.dumps(value)
+
+
+def test_encoding_is_by_type_and_subclasses_keep_their_rules() -> None:
+    """The per-type cache gives what the rules give: an int Enum its value, a datetime its ISO
+    text with time, numpy scalars and NaN floats as plain JSON."""
+    import enum
+    from datetime import datetime
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    value = {
+        "e": Level.HIGH,
+        "dt": datetime(2026, 1, 2, 3, 4),
+        "n": np.float64("nan"),
+        "i": np.int64(7),
+        "s": frozenset({"b", "a"}),
+        "d": Decimal("1.50"),
+        "x": float("nan"),
+    }
+    assert codec.dumps(value) == (
+        '{"d":"1.50","dt":"2026-01-02T03:04:00","e":3,"i":7,"n":null,"s":["a","b"],"x":null}'
+    )

@@ -27,11 +27,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADVISOR: frozenset({"read", "customize", "whatif"}),
-    Role.REBALANCER: frozenset({"read", "customize", "whatif", "write", "run", "approve", "audit"}),
-    Role.ADMIN: frozenset({"read", "users", "settings", "audit"}),
+    Role.REBALANCER: frozenset(
+        {"read", "customize", "whatif", "write", "feed", "run", "approve", "audit"}
+    ),
+    Role.ADMIN: frozenset({"read", "users", "settings", "feed", "audit"}),
 }
 """What each role may do. `customize`: cash requests and restrictions; `write`: households,
-accounts, lots and models; advisors are limited to their assigned households."""
+accounts, lots and models; `feed`: apply a day's feed; advisors are limited to their assigned
+households."""
 
 
 @dataclass(frozen=True, slots=True)

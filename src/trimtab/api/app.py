@@ -11,7 +11,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 import trimtab
-from trimtab.api import auth_routes, book_routes, custom_routes, errors, review_routes
+from trimtab.api import (
+    auth_routes,
+    book_routes,
+    custom_routes,
+    errors,
+    feed_routes,
+    review_routes,
+)
 from trimtab.api.runs import Runs
 from trimtab.api.settings import ServiceSettings
 
@@ -54,6 +61,7 @@ def create_app(settings: ServiceSettings | None = None, *, engine: Engine | None
         book_routes.router,
         custom_routes.router,
         custom_routes.analysis,
+        feed_routes.router,
         review_routes.router,
     ):
         app.include_router(router)

@@ -384,6 +384,50 @@ class ReleaseOut(Out):
     orders: list[OrderOut]
 
 
+FeedFile = Literal[
+    "prices.csv",
+    "transactions.csv",
+    "cash.csv",
+    "cash_flows.csv",
+    "models.csv",
+    "restrictions.csv",
+    "custodian_positions.csv",
+]
+"""The files a day's feed may carry (trimtab.workflow.feed_read.FEED_FILES)."""
+
+
+class FeedIn(In):
+    as_of: date | None = Field(None, description="The feed's day (default: the stored book's)")
+    files: dict[FeedFile, Annotated[Text, Field(max_length=50_000_000)]] = Field(
+        min_length=1, description="File name to its CSV text, with the book's columns and header"
+    )
+
+
+class BreakOut(Out):
+    account_id: str
+    household_id: str
+    symbol: str
+    store_quantity: Decimal = Field(description="shares the store derives")
+    custodian_quantity: Decimal = Field(description="shares the custodian reports")
+    value: Decimal = Field(description="USD, |difference| x price")
+
+
+class FeedOut(Out):
+    feed_id: int
+    as_of: date
+    counts: dict[str, int] = Field(description="Rows applied per file")
+    changed_models: list[str]
+    breaks: list[BreakOut] = Field(description="Reconciliation breaks, largest first")
+
+
+class FeedRow(Out):
+    feed_id: int
+    received_at: datetime
+    actor: str
+    as_of: date
+    counts: dict[str, int]
+
+
 class EventOut(Out):
     event_id: int
     at: datetime

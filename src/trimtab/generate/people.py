@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trimtab.book.schema import ACCOUNTS, HOUSEHOLDS
+from trimtab.errors import ConfigError
 from trimtab.generate.columns import Table, decimals, ids, money, optional
 from trimtab.generate.models import DI_BLEND, DI_MODEL, LINEUPS, RISK_LEVELS, balanced_id
 from trimtab.names import AccountKind, FilingStatus, LotMethod
@@ -74,8 +75,14 @@ class People:
     funded: np.ndarray
 
 
-def build_people(n_households: int, rng: np.random.Generator) -> People:
-    """`n_households` households with 1-5 accounts each."""
+def build_people(
+    n_households: int, rng: np.random.Generator, direct_share: float | None = None
+) -> People:
+    """`n_households` households with 1-5 accounts each.
+
+    `direct_share`: the share of all accounts that direct-index (None: the default rule,
+    `DIRECT_INDEX_P` of eligible taxable accounts, about 4%). See `with_direct_share`.
+    """
     sizes = rng.choice(ACCOUNTS_PER_HOUSEHOLD[0], n_households, p=ACCOUNTS_PER_HOUSEHOLD[1])
     household_of = np.repeat(np.arange(n_households), sizes)
     n = len(household_of)
@@ -90,6 +97,8 @@ def build_people(n_households: int, rng: np.random.Generator) -> People:
     own_model = _account_models(kind, level[household_of], value, rng)
     core = np.array([balanced_id("CORE", lv) for lv in RISK_LEVELS])[level[household_of]]
     has_hh = hh_model[household_of] != ""
+    if direct_share is not None:
+        own_model = with_direct_share(own_model, managed & ~has_hh, direct_share, rng)
     model = np.where(managed & ~has_hh, own_model, "")
     holding = np.where(managed, np.where(has_hh, hh_model[household_of], own_model), core)
     funded = ~(managed & (rng.random(n) < NEW_ACCOUNT_P))
@@ -139,6 +148,27 @@ def _account_models(
     direct = taxable & (value >= DI_MINIMUM) & (rng.random(n) < DIRECT_INDEX_P)
     di_name = np.where(rng.random(n) < 0.6, DI_MODEL, DI_BLEND)
     return np.where(direct, di_name, model)
+
+
+def with_direct_share(
+    own_model: np.ndarray, eligible: np.ndarray, share: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Own models with more accounts direct-indexed, so that about `share` of all accounts are.
+
+    Accounts the default rule made direct-indexed stay so; further ones are drawn among the
+    `eligible` (managed, with a model of their own: a household-model account follows its
+    household's ETF model), any kind and value, DI_US100 60%, DI_BLEND_80 40%. Only books asked
+    for a share draw these numbers, so the default book is unchanged.
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ConfigError(f"direct_share must be within 0 and 1, got {share}")
+    is_di = np.isin(own_model, (DI_MODEL, DI_BLEND))
+    more = eligible & ~is_di
+    wanted = share * len(own_model) - int((is_di & eligible).sum())
+    p = min(1.0, max(0.0, wanted / more.sum())) if more.any() else 0.0
+    drawn = more & (rng.random(len(own_model)) < p)
+    di_name = np.where(rng.random(len(own_model)) < 0.6, DI_MODEL, DI_BLEND)
+    return np.where(drawn, di_name, own_model)
 
 
 def _cash_reserve(value: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -50,9 +50,15 @@ def generate_book(
     seed: int = 0,
     as_of: date = DEFAULT_AS_OF,
     history_days: int = DEFAULT_HISTORY_DAYS,
+    direct_share: float | None = None,
 ) -> Book:
-    """The sample book in memory (for tests and small books); equal to the written one."""
-    tables = build_tables(households, seed=seed, as_of=as_of, history_days=history_days)
+    """The sample book in memory (for tests and small books); equal to the written one.
+
+    `direct_share`: share of accounts that direct-index (None: the default mix, about 4%).
+    """
+    tables = build_tables(
+        households, seed=seed, as_of=as_of, history_days=history_days, direct_share=direct_share
+    )
     parsed = Tables()
     for spec in FILES:
         table = tables.get(spec.name)
@@ -73,13 +79,16 @@ def write_sample_book(
     seed: int = 0,
     as_of: date = DEFAULT_AS_OF,
     history_days: int = DEFAULT_HISTORY_DAYS,
+    direct_share: float | None = None,
 ) -> dict[str, int]:
     """Write the sample book into folder `out`, all or nothing; returns data rows per CSV file.
 
     Every CSV file is written, header only when it has no rows, so rewriting an existing folder
     leaves no stale table behind; `price_history.csv` only when `history_days` > 0.
     """
-    tables = build_tables(households, seed=seed, as_of=as_of, history_days=history_days)
+    tables = build_tables(
+        households, seed=seed, as_of=as_of, history_days=history_days, direct_share=direct_share
+    )
     counts: dict[str, int] = {}
     with staged_dir(Path(out)) as stage:
         for spec in FILES:
@@ -91,7 +100,14 @@ def write_sample_book(
     return counts
 
 
-def build_tables(households: int, *, seed: int, as_of: date, history_days: int) -> dict[str, Table]:
+def build_tables(
+    households: int,
+    *,
+    seed: int,
+    as_of: date,
+    history_days: int,
+    direct_share: float | None = None,
+) -> dict[str, Table]:
     """Every CSV file of the sample book as a text table, by file name."""
     _check_arguments(households, seed, history_days)
     rng = {stage: np.random.default_rng([seed, k]) for k, stage in enumerate(_STAGES)}
@@ -101,7 +117,7 @@ def build_tables(households: int, *, seed: int, as_of: date, history_days: int) 
     window = np.datetime64(as_of - timedelta(days=WINDOW_DAYS), "D")
     first_trade_day = int(np.searchsorted(dates, window, side="left"))
     paths = simulate(universe, dates, rng["prices"])
-    people = build_people(households, rng["people"])
+    people = build_people(households, rng["people"], direct_share)
     lots = build_lots(people, lineup, universe, paths, first_trade_day - 1, rng["lots"])
     tables = [
         _securities(universe, paths),

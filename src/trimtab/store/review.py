@@ -200,38 +200,22 @@ def current_of(conn: Connection, household_id: str) -> int | None:
     ).scalar_one_or_none()
 
 
+def _run_columns() -> tuple[Any, ...]:
+    r = w.runs
+    names = ("run_id", "as_of", "started_at", "finished_at", "actor", "status", "executor")
+    return (*(r.c[n] for n in names), r.c.method, r.c.summary)
+
+
 def runs_page(conn: Connection, *, offset: int, limit: int) -> Page:
     r = w.runs
     total = conn.execute(sa.select(sa.func.count()).select_from(r)).scalar_one()
-    cols = (
-        r.c.run_id,
-        r.c.as_of,
-        r.c.started_at,
-        r.c.finished_at,
-        r.c.actor,
-        r.c.status,
-        r.c.executor,
-        r.c.method,
-        r.c.summary,
-    )
-    rows = conn.execute(sa.select(*cols).order_by(r.c.run_id.desc()).offset(offset).limit(limit))
-    return Page([_run(x) for x in rows], int(total))
+    stmt = sa.select(*_run_columns()).order_by(r.c.run_id.desc()).offset(offset).limit(limit)
+    return Page([_run(x) for x in conn.execute(stmt)], int(total))
 
 
 def run(conn: Connection, run_id: int) -> dict[str, Any] | None:
     r, p = w.runs, w.proposals
-    cols = (
-        r.c.run_id,
-        r.c.as_of,
-        r.c.started_at,
-        r.c.finished_at,
-        r.c.actor,
-        r.c.status,
-        r.c.executor,
-        r.c.method,
-        r.c.summary,
-    )
-    row = conn.execute(sa.select(*cols).where(r.c.run_id == run_id)).first()
+    row = conn.execute(sa.select(*_run_columns()).where(r.c.run_id == run_id)).first()
     if row is None:
         return None
     out = _run(row)
@@ -245,6 +229,16 @@ def _run(row: Any) -> dict[str, Any]:
     out = dict(row._mapping)
     out["summary"] = json.loads(out["summary"]) if out["summary"] else None
     return out
+
+
+def feeds_page(conn: Connection, *, offset: int, limit: int) -> Page:
+    """Applied feeds, newest first, with their rows per file."""
+    f = w.feeds
+    total = conn.execute(sa.select(sa.func.count()).select_from(f)).scalar_one()
+    cols = (f.c.feed_id, f.c.received_at, f.c.actor, f.c.as_of, f.c.counts)
+    rows = conn.execute(sa.select(*cols).order_by(f.c.feed_id.desc()).offset(offset).limit(limit))
+    items = [{**dict(x._mapping), "counts": json.loads(x.counts)} for x in rows]
+    return Page(items, int(total))
 
 
 def audit_page(

@@ -25,7 +25,47 @@ import numpy as np
 
 
 def to_plain(value: Any) -> Any:
-    """A JSON-ready value: dataclasses become dicts, Decimal text, dates ISO, NaN None."""
+    """A JSON-ready value: dataclasses become dicts, Decimal text, dates ISO, NaN None.
+
+    Dispatches on the value's exact type through a cache (the encoding of a value depends on
+    its type alone), which keeps encoding a book's worth of records cheap; `_encode` says what
+    each type becomes.
+    """
+    kind = type(value)
+    handler = _HANDLERS.get(kind)
+    if handler is None:
+        handler = _HANDLERS[kind] = _handler(kind)
+    return handler(value)
+
+
+def _handler(kind: type) -> Any:
+    """The encoder of values of type `kind` (found once per type)."""
+    if dataclasses.is_dataclass(kind):
+        names = tuple(f.name for f in dataclasses.fields(kind))
+        return lambda v: {n: to_plain(getattr(v, n)) for n in names}
+    if issubclass(kind, Enum):
+        return _enum
+    if kind in (str, int, bool, type(None)):
+        return _same
+    if kind in (list, tuple):
+        return _sequence
+    return _EXACT.get(kind, _encode)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _enum(value: Any) -> Any:
+    return value.value
+
+
+def _sequence(value: Any) -> Any:
+    return [to_plain(v) for v in value]
+
+
+def _encode(value: Any) -> Any:
+    """Encode a value of any type (the rules; `to_plain` caches which applies per type)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
@@ -49,6 +89,16 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+_HANDLERS: dict[type, Any] = {}
+_EXACT: dict[type, Any] = {
+    Decimal: lambda v: format(v, "f"),
+    float: lambda v: None if math.isnan(v) else v,
+    date: lambda v: v.isoformat(),
+    dict: lambda v: {str(k): to_plain(x) for k, x in v.items()},
+}
+"""Encoders of a few exact types (not their subclasses), as `_encode` would encode them."""
 
 
 def dumps(value: Any) -> str:

@@ -1,0 +1,218 @@
+"""The book: a generated book from files to the store to stored proposals (`trimtab run`).
+
+Usage:
+  .venv/bin/python bench/bench_book.py [--accounts 100000] [--db sqlite|postgres|URL]...
+      [--workers N] [--chunk-size N] [--direct-share 0.3] [--seed S] [--book DIR]
+  .venv/bin/python bench/bench_book.py --profile --accounts 2000
+      one process, no pool: seconds by phase (load, snapshot, screen, solve, baseline, codec,
+      rules, save)
+  .venv/bin/python bench/bench_book.py --dask --accounts 5000
+      the same run on a local Dask cluster of 1, then 2 worker processes (1 thread each), and
+      the scale-out factor (throughput with 2 / throughput with 1)
+
+The book is issue 13's mix by default: 30% of accounts direct-indexed (~100 stocks), the rest on
+ETF models of 9 positions, a third of households managed as one portfolio on a household model.
+It is written as CSV files (`--book DIR` reuses or keeps them), then for each database (default
+SQLite in a temporary folder; `postgres` a fresh database on the local server, dropped after) it
+is read and checked (`db import` does the same), imported and run once, a first run: every
+household is new, so every one is solved. Printed: seconds per step, households/s and
+accounts/s of the run, peak memory (resident set, this process and the largest worker).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench_day import database
+from trimtab.batch import DaskExecutor, Executor, SequentialExecutor, make
+from trimtab.check import load_checked
+from trimtab.generate import MEAN_ACCOUNTS, write_sample_book
+from trimtab.store import import_book, make_engine, upgrade
+from trimtab.workflow import run as run_module
+from trimtab.workflow import task as task_module
+from trimtab.workflow.run import RunResult, run_day
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--db", action="append", default=None, help="sqlite, postgres or a URL")
+    parser.add_argument("--workers", type=int, default=None, help="default: all cores")
+    parser.add_argument("--chunk-size", type=int, default=None)
+    parser.add_argument("--direct-share", type=float, default=0.3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--book", type=Path, default=None, help="book folder to reuse or keep")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--profile", action="store_true", help="seconds by phase, one process")
+    mode.add_argument("--dask", action="store_true", help="1 vs 2 Dask workers")
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}, load average: {_load()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.book or Path(tmp) / "book"
+        if not (folder / "accounts.csv").exists():
+            households = max(1, round(args.accounts / MEAN_ACCOUNTS))
+            start = time.perf_counter()
+            write_sample_book(folder, households, seed=args.seed, direct_share=args.direct_share)
+            print(f"generate  {time.perf_counter() - start:7.1f} s")
+        if args.dask:
+            scale_out(folder, Path(tmp), args)
+            return
+        for target in args.db or ["sqlite"]:
+            with database(target, Path(tmp)) as url:
+                one_database(folder, url, args)
+    print(f"load average after: {_load()}")
+
+
+def one_database(folder: Path, url: str, args: argparse.Namespace) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    print(f"\n{engine.dialect.name}")
+    start = time.perf_counter()
+    book = load_checked(folder)
+    read = time.perf_counter() - start
+    counts = import_book(engine, book)
+    print(f"  read      {read:7.1f} s   (read and check the CSV files)")
+    print(f"  import    {time.perf_counter() - start - read:7.1f} s   {_rows(counts)}")
+    accounts = len(book.accounts)
+    del book
+    executor: Executor = SequentialExecutor() if args.profile else make(args.workers)
+    print(f"  executor  {executor.name} ({getattr(executor, 'workers', 1)} workers)")
+    if args.profile:
+        with phases() as report:
+            result, seconds = timed_run(engine, executor, args)
+        report(seconds)
+    else:
+        result, seconds = timed_run(engine, executor, args)
+    print_run(result, seconds, accounts)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"  peak memory: {own:,.0f} MiB (this process), {workers:,.0f} MiB (largest worker)")
+    engine.dispose()
+
+
+def timed_run(engine: Any, executor: Executor, args: argparse.Namespace) -> tuple[RunResult, float]:
+    start = time.perf_counter()
+    result = run_day(engine, actor="bench", executor=executor, chunk_size=args.chunk_size)
+    return result, time.perf_counter() - start
+
+
+def print_run(result: RunResult, seconds: float, accounts: int) -> None:
+    hh = result.households
+    print(
+        f"  run       {seconds:7.1f} s   {hh:,} households ({hh / seconds:,.1f}/s), "
+        f"{accounts:,} accounts ({accounts / seconds:,.1f}/s)"
+    )
+    print(f"    {result.summary['by_status']}")
+
+
+def scale_out(folder: Path, tmp: Path, args: argparse.Namespace) -> None:
+    """The same first run on a local Dask cluster of 1 then 2 single-threaded workers."""
+    from distributed import Client, LocalCluster
+
+    seed = tmp / "seed.sqlite"
+    engine = make_engine(f"sqlite:///{seed}")
+    upgrade(engine)
+    book = load_checked(folder)
+    import_book(engine, book)
+    accounts = len(book.accounts)
+    del book
+    engine.dispose()
+    rate = {}
+    for n in (1, 2):
+        copy = tmp / f"dask{n}.sqlite"
+        shutil.copy(seed, copy)
+        engine = make_engine(f"sqlite:///{copy}")
+        with (
+            LocalCluster(n_workers=n, threads_per_worker=1, processes=True) as cluster,
+            Client(cluster) as client,
+        ):
+            print(f"\ndask, {n} worker{'s' if n > 1 else ''} (load average {_load()})")
+            result, seconds = timed_run(engine, DaskExecutor(client=client), args)
+        print_run(result, seconds, accounts)
+        rate[n] = result.households / seconds
+        engine.dispose()
+    print(f"\nscale-out factor, 2 workers / 1: {rate[2] / rate[1]:.2f}x")
+
+
+PHASES = {
+    "export_book": (run_module, "load: read the book from the store"),
+    "contexts": (run_module, "load: contexts (last solved, models, breaks)"),
+    "shared_inputs": (run_module, "load: shared inputs (risk model)"),
+    "current_proposals": (run_module, "load: current proposals"),
+    "replay": (task_module, "snapshot: replay the ledger"),
+    "build_snapshots": (task_module, "snapshot: build"),
+    "household_text": (task_module, "codec: household inputs"),
+    "triggers": (task_module, "screen"),
+    "check": (task_module, "rules"),
+    "_outcome": (task_module, "codec: payload"),
+    "save_outcomes": (run_module, "save"),
+    "day_summary": (run_module, "summary"),
+}
+
+
+@contextmanager
+def phases() -> Iterator[Callable[[float], None]]:
+    """Time the run's phases (wrapping the functions the run calls) and profile it."""
+    spent: dict[str, float] = defaultdict(float)
+    saved = []
+
+    def wrap(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*a: Any, **k: Any) -> Any:
+            start = time.perf_counter()
+            value = fn(*a, **k)
+            if isinstance(value, Iterator):
+                value = list(value)
+            spent[label] += time.perf_counter() - start
+            return value
+
+        return timed
+
+    for name, (module, label) in PHASES.items():
+        saved.append((module, name, getattr(module, name)))
+        setattr(module, name, wrap(label, getattr(module, name)))
+    solve = task_module.rebalance_snapshot
+
+    def rebalance(snap: Any, settings: Any, method: str) -> Any:
+        label = "baseline (compare_baseline)" if method == "baseline" else f"solve ({method})"
+        return wrap(label, solve)(snap, settings, method)
+
+    saved.append((task_module, "rebalance_snapshot", solve))
+    task_module.rebalance_snapshot = rebalance  # type: ignore[assignment]
+
+    def report(total: float) -> None:
+        print(f"  phases of the run (one process; total {total:.1f} s):")
+        for label, s in sorted(spent.items(), key=lambda kv: -kv[1]):
+            print(f"    {label:<45} {s:7.1f} s  {100 * s / total:5.1f}%")
+        rest = total - sum(spent.values())
+        other = "other (chunking, digests, executor)"
+        print(f"    {other:<45} {rest:7.1f} s  {100 * rest / total:5.1f}%")
+
+    try:
+        yield report
+    finally:
+        for module, name, fn in saved:
+            setattr(module, name, fn)
+
+
+def _rows(counts: dict[str, int]) -> str:
+    keys = ("households", "accounts", "lots", "transactions")
+    return ", ".join(f"{counts[k]:,} {k}" for k in keys if k in counts)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
