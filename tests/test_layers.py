@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "trimtab.risk": 3,
     "trimtab.snapshot": 4,
     "trimtab.standins": 4,
+    "trimtab.snapshot_cache": 4,
     "trimtab.decision": 5,
     "trimtab.measures": 5,
     "trimtab.optimize": 6,

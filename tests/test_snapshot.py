@@ -83,3 +83,31 @@ def test_flows_and_year_to_date() -> None:
     h1 = snaps["H1"]
     assert h1.realized_st_ytd == 0.0
     assert h1.realized_lt_ytd == -90.0  # 10 BND sold at 71 from a 2021 lot costing 80 a share
+
+
+def _equal(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    return a == b
+
+
+def test_snapshots_sharing_cached_arrays_equal_ones_built_alone() -> None:
+    """Households with the same securities share what depends on them alone (targets, stand-ins,
+    covariance, restriction masks): each snapshot equals one built with empty caches, and
+    writing into one snapshot's arrays changes no other."""
+    import dataclasses
+
+    from trimtab import snapshot_cache
+    from trimtab.generate import generate_book
+    from trimtab.risk import risk_model_for
+
+    book = generate_book(30, seed=4, direct_share=0.3)
+    ledger, risk, day = replay(book), risk_model_for(book), book.as_of()
+    together = list(build_snapshots(book, ledger, day, None, risk))
+    together[0].cov[:] = -1.0
+    together[0].targets[:] = -1.0
+    for snap in together[1:]:
+        snapshot_cache.FRAMES.clear()
+        (alone,) = build_snapshots(book, ledger, day, [snap.household.household_id], risk)
+        for f in dataclasses.fields(snap):
+            assert _equal(getattr(snap, f.name), getattr(alone, f.name)), f.name

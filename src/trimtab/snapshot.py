@@ -20,7 +20,7 @@ from trimtab.book import Book
 from trimtab.domain import Account, Household, Lot, Security
 from trimtab.names import CASH, Rule, Term
 from trimtab.risk import RiskModel, risk_model_for
-from trimtab.standins import rank_matrix, stand_ins
+from trimtab.snapshot_cache import frames as _frames
 
 if TYPE_CHECKING:
     from trimtab.tax.costs import WashBlocks
@@ -195,12 +195,17 @@ def universe(
     models = {book.model_of(a) for a in accounts} | {hh.model_id}
     for model_id in models - {None}:
         targeted |= set(book.target_weights(model_id)) - {CASH}  # type: ignore[arg-type]
-    wanted = held | targeted
-    pairs = book.alternates_for(models - {None})  # type: ignore[arg-type]
-    wanted |= {alt for (sym, alt) in pairs if sym in targeted}
-    groups = {book.security_by_symbol[s].identity for s in targeted}
-    wanted |= {s.symbol for s in _securities_by_group(book, groups)}
-    wanted |= _measured_substitutes(book, targeted, wanted, risk)
+    frame = _frames(book, risk)
+    key = (frozenset(targeted), frozenset(models - {None}))
+    extra = frame.extra.get(key)
+    if extra is None:
+        pairs = book.alternates_for(models - {None})  # type: ignore[arg-type]
+        extra = {alt for (sym, alt) in pairs if sym in targeted}
+        groups = {book.security_by_symbol[s].identity for s in targeted}
+        extra |= {s.symbol for s in _securities_by_group(book, groups)}
+        extra |= _measured_substitutes(book, targeted, targeted | extra, risk)
+        frame.extra[key] = frozenset(extra)
+    wanted = held | targeted | extra
     return tuple(sorted((book.security_by_symbol[s] for s in wanted), key=lambda s: s.symbol))
 
 
@@ -257,42 +262,33 @@ def _snapshot(
     risk: RiskModel,
 ) -> Snapshot:
     secs = universe(book, hh, accounts, lots, risk)
-    index = {s.symbol: i for i, s in enumerate(secs)}
+    u = _frames(book, risk).universe(book, secs, risk)
+    index = u.index
     acct_index = {a.account_id: i for i, a in enumerate(accounts)}
     n_a, n_s = len(accounts), len(secs)
     targets, target_cash = np.zeros((n_a, n_s)), np.zeros(n_a)
+    stand, rank = np.zeros((n_a, n_s), dtype=np.int64), np.zeros((n_a, n_s))
     for i, a in enumerate(accounts):
-        model_id = book.model_of(a)
-        if model_id:
-            target_cash[i] = _fill(targets[i], book.target_weights(model_id), index)
+        row = u.model_row(book, book.model_of(a))
+        targets[i], target_cash[i], stand[i], rank[i] = row
     hh_target, hh_cash = None, 0.0
     if hh.model_id:
-        hh_target = np.zeros(n_s)
-        hh_cash = _fill(hh_target, book.target_weights(hh.model_id), index)
+        hh_target, hh_cash, _, _ = u.model_row(book, hh.model_id)
+        hh_target = hh_target.copy()
     no_buy, no_sell, exclude = (np.zeros((n_a, n_s), dtype=bool) for _ in range(3))
     masks = {Rule.NO_BUY: no_buy, Rule.NO_SELL: no_sell, Rule.EXCLUDE: exclude}
     for i, a in enumerate(accounts):
         for r in book.restrictions_for(a):
-            hit = np.array([r.matches(s.symbol, s.tags) for s in secs], dtype=bool)
-            masks[r.rule][i] |= hit
+            masks[r.rule][i] |= u.hits(r)
     f = np.array
-    identity = np.unique(np.array([s.identity for s in secs], dtype=object), return_inverse=True)[1]
-    symbols = [s.symbol for s in secs]
-    stand, rank = np.zeros((n_a, n_s), dtype=np.int64), np.zeros((n_a, n_s))
-    for i, a in enumerate(accounts):
-        model_id = book.model_of(a)
-        ranks = rank_matrix(symbols, book.alternates_for({model_id} if model_id else set()))
-        stand[i], rank[i] = stand_ins(targets[i] > 0, identity, ranks)
     all_models = {m for m in (*map(book.model_of, accounts), hh.model_id) if m}
-    hh_targeted = (hh_target if hh_target is not None else targets.sum(0)) > 0
-    hh_ranks = rank_matrix(symbols, book.alternates_for(all_models))
-    hh_stand, _ = stand_ins(hh_targeted, identity, hh_ranks)
+    hh_stand = u.household_stand_in(book, hh.model_id, all_models, targets)
     return Snapshot(
         as_of=as_of,
         household=hh,
         accounts=accounts,
         securities=secs,
-        prices=f([float(s.price) for s in secs]),
+        prices=u.prices.copy(),
         lots=lots,
         lot_account=f([acct_index[lot.account_id] for lot in lots], dtype=np.int64),
         lot_security=f([index[lot.symbol] for lot in lots], dtype=np.int64),
@@ -318,17 +314,9 @@ def _snapshot(
         lot_loss_blocked=f(
             [blocks.loss_sale_blocked(lot.symbol, lot.lot_id) for lot in lots], dtype=bool
         ),
-        cov=risk.sub(symbols),
+        cov=u.cov.copy(),
         stand_in=stand,
         alt_rank=rank,
         household_stand_in=hh_stand,
-        measured=risk.measured_of(symbols),
+        measured=u.measured.copy(),
     )
-
-
-def _fill(row: np.ndarray, weights: dict[str, Decimal], index: dict[str, int]) -> float:
-    """Write a flattened model into `row`; returns its cash weight."""
-    for sym, w in weights.items():
-        if sym != CASH:
-            row[index[sym]] += float(w)
-    return float(weights.get(CASH, 0))

@@ -26,9 +26,12 @@ def test_account_frontier_trades_tax_for_tracking() -> None:
     weighted = points[:-1]
     taxes = [p.est_tax for p in weighted]
     errors = [p.tracking_error for p in weighted]
-    # more weight on taxes never buys more tax, and never less tracking error (tolerance: solver)
+    # more weight on taxes never buys more tax, and never less tracking error. Tolerance: whole
+    # shares. At weight 0 no tax tells the lots of a security apart, so which of them carries the
+    # sale (and how it rounds to shares) is the solver's pick: the tracking error after rounding
+    # moves by about a share's weight (1e-5 here), the continuous optimum does not.
     assert all(b <= a + Decimal("0.01") for a, b in pairwise(taxes))
-    assert all(b >= a - 1e-9 for a, b in pairwise(errors))
+    assert all(b >= a - 2e-5 for a, b in pairwise(errors))
     assert taxes[-1] < taxes[0]
     last = points[-1]
     assert last.tax_weight is None

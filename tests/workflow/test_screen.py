@@ -73,3 +73,18 @@ def test_a_quiet_household_is_not_solved(day_book: Book) -> None:
     solved = dataclasses.replace(shared, book=dataclasses.replace(book, settings=solved_settings))
     outcome = solve_household(solved, book, hid, Context(), None, text)
     assert outcome.proposal is not None
+
+
+def test_the_runs_baseline_tax_is_the_baseline_proposals_tax() -> None:
+    """The run reads the baseline's tax from the proposal's own comparison (`tax_saved`)
+    instead of building a second, baseline proposal: the figure is the same."""
+    from trimtab.generate import generate_book
+    from trimtab.rebalance.run import rebalance_snapshot
+    from trimtab.workflow.task import _baseline_tax, _tax
+
+    book = generate_book(12, seed=7, direct_share=0.3)
+    settings = book.settings
+    for snap in build_snapshots(book, replay(book), book.as_of()):
+        proposal = rebalance_snapshot(snap, settings, "optimize")
+        expected = _tax(rebalance_snapshot(snap, settings, "baseline"))
+        assert _baseline_tax(snap, proposal, settings) == expected

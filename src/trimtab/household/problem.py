@@ -27,7 +27,7 @@ from trimtab.optimize.build import (
     lot_bounds,
     tax_cap,
 )
-from trimtab.optimize.problem import Group, ProblemData
+from trimtab.optimize.problem import Group, ProblemData, members_of
 from trimtab.optimize.swapback import swap_back_lots, swap_back_no_buy
 from trimtab.snapshot import Snapshot
 
@@ -75,7 +75,7 @@ def household_problem(
     can_buy = np.array([buy_list(snap, int(a), opt.substitute_min_correlation) for a in managed])
     can_buy &= ~(snap.no_buy[managed] | snap.exclude[managed] | snap.wash_no_buy[None, :])
     can_buy &= ~swap_back_no_buy(snap, lots, swap)[managed]
-    can_buy &= ~np.isin(identity, list(extra_no_buy))[None, :]
+    can_buy &= ~members_of(identity, extra_no_buy)[None, :]
     members = np.flatnonzero([snap.accounts[a].model_id is None for a in managed])
     flows, placed = snap.flows.copy(), snap.household_flow
     if placed and len(members) == 0:  # no account follows the household model: the request

@@ -58,7 +58,8 @@ def location_score(values: np.ndarray, drag: np.ndarray, classes: Sequence[str])
 
     `values[a, s]` USD held. The best and worst placements keep each class's total and each
     account's invested total and only move classes between accounts (a transport problem).
-    100 = the least drag possible for these holdings, 0 = the most; None when nothing can move.
+    100 = the least drag possible for these holdings, 0 = the most; None when nothing can move
+    (every placement has the same drag, e.g. all accounts of one kind).
     """
     names = sorted(set(classes))
     col = np.array([names.index(c) for c in classes])
@@ -69,23 +70,63 @@ def location_score(values: np.ndarray, drag: np.ndarray, classes: Sequence[str])
         pick = col == k
         per_class[:, k] = drag[:, pick].max(axis=1) if pick.any() else 0.0
     actual = float((held * per_class).sum())
-    best, worst = _extremes(held, per_class)
-    if worst - best <= 1e-12:
+    rows, totals = _merged(held, per_class)
+    if len(rows) < 2:
+        return None
+    best, worst = _extremes(totals, held.sum(0), rows, actual)
+    if worst - best <= 1e-9 * max(abs(worst), abs(best), 1e-300):
         return None
     return float(np.clip(100 * (worst - actual) / (worst - best), 0, 100))
 
 
-def _extremes(held: np.ndarray, drag: np.ndarray) -> tuple[float, float]:
-    n_a, n_c = held.shape
-    rows, cols = held.sum(1), held.sum(0)
+def _merged(held: np.ndarray, drag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct drag rows of the accounts that hold anything, and each one's invested total.
+
+    Accounts with the same drag row (the same kind) are one source of the transport problem:
+    any placement among them costs the same, so merging them is exact and leaves at most three
+    rows (taxable, tax-deferred, tax-exempt).
+    """
+    invested = held.sum(1)
+    live = invested > 0
+    rows, inverse = np.unique(drag[live], axis=0, return_inverse=True)
+    totals = np.bincount(inverse.ravel(), weights=invested[live], minlength=len(rows))
+    return rows, totals
+
+
+def _extremes(
+    totals: np.ndarray, per_class: np.ndarray, drag: np.ndarray, actual: float
+) -> tuple[float, float]:
+    """(least, most) drag of placing `per_class` USD into sources of `totals` USD with costs
+    `drag[r, c]`: exact by a greedy fill for two sources, a linear program beyond."""
+    if len(totals) == 2:
+        order = np.argsort(drag[0] - drag[1], kind="stable")
+        best = _fill(totals[0], per_class, drag, order)
+        return best, _fill(totals[0], per_class, drag, order[::-1])
+    return _linear_program(totals, per_class, drag, actual)
+
+
+def _fill(first: float, per_class: np.ndarray, drag: np.ndarray, order: np.ndarray) -> float:
+    """Drag when source 0 takes classes in `order` until it holds `first` USD, source 1 the rest
+    (the optimum of a two-source transport problem for the right order)."""
+    before = np.concatenate([[0.0], np.cumsum(per_class[order])[:-1]])
+    take = np.zeros(len(per_class))
+    take[order] = np.clip(first - before, 0.0, per_class[order])
+    return float(take @ drag[0] + (per_class - take) @ drag[1])
+
+
+def _linear_program(
+    totals: np.ndarray, per_class: np.ndarray, drag: np.ndarray, actual: float
+) -> tuple[float, float]:
+    """Three or more sources: HiGHS (a failed solve counts as the actual placement)."""
+    n_a, n_c = drag.shape
     a_eq = np.zeros((n_a + n_c, n_a * n_c))
     for a in range(n_a):
         a_eq[a, a * n_c : (a + 1) * n_c] = 1
     for c in range(n_c):
         a_eq[n_a + c, c::n_c] = 1
-    b_eq = np.concatenate([rows, cols])
+    b_eq = np.concatenate([totals, per_class])
     out = []
     for sign in (1.0, -1.0):
         res = linprog(sign * drag.ravel(), A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        out.append(float(drag.ravel() @ res.x) if res.success else float((held * drag).sum()))
+        out.append(float(drag.ravel() @ res.x) if res.success else actual)
     return out[0], out[1]

@@ -10,15 +10,38 @@ account may buy, which holdings track which target) and the results (drift).
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+
 import numpy as np
 
 from trimtab.snapshot import Snapshot
 
+_KEPT: weakref.WeakKeyDictionary[Snapshot, dict[tuple[str, float], np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per snapshot, while it lives: `measured_close` and `sleeves` by threshold. Every account
+problem of a household (and every wash-sale branch) asks for the same (S, S) answers; computing
+them once per household took a fifth of building the problems. The arrays are shared: read only."""
+
+
+def _kept(snap: Snapshot, what: str, min_corr: float, make: Callable[[], np.ndarray]) -> np.ndarray:
+    kept = _KEPT.setdefault(snap, {})
+    key = (what, float(min_corr))
+    if key not in kept:
+        kept[key] = make()
+        kept[key].flags.writeable = False
+    return kept[key]
+
 
 def measured_close(snap: Snapshot, min_corr: float) -> np.ndarray:
     """(S, S) pairs the price history measures as close substitutes."""
-    both = snap.measured[:, None] & snap.measured[None, :]
-    return (snap.corr >= min_corr) & snap.same_class & both
+
+    def make() -> np.ndarray:
+        both = snap.measured[:, None] & snap.measured[None, :]
+        return (snap.corr >= min_corr) & snap.same_class & both
+
+    return _kept(snap, "measured", min_corr, make)
 
 
 def declared_close(snap: Snapshot) -> np.ndarray:
@@ -33,6 +56,10 @@ def declared_close(snap: Snapshot) -> np.ndarray:
 
 def sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:
     """Groups of declared or measured substitutes, joined transitively. An integer per security."""
+    return _kept(snap, "sleeves", min_corr, lambda: _sleeves(snap, min_corr))
+
+
+def _sleeves(snap: Snapshot, min_corr: float) -> np.ndarray:
     n = len(snap.securities)
     close = declared_close(snap) | measured_close(snap, min_corr)
     label = np.arange(n)

@@ -34,6 +34,8 @@ class GroupVars:
     u_size: int
     uc: int
     slack: int
+    fs: np.ndarray | None = None
+    """The factor variables f = B'y when the risk model is in factor form."""
 
 
 def slack_count(g: Group) -> int:
@@ -55,21 +57,32 @@ def add_band_rows(
     us = v.u_start + np.arange(v.u_size)
     if np.isfinite(lim.drift):
         ineq.add(
-            np.zeros(v.u_size + 2, dtype=np.int64), np.r_[us, v.uc, v.slack],
-            np.r_[np.full(v.u_size + 1, 0.5), -1.0], lim.drift,
+            np.zeros(v.u_size + 2, dtype=np.int64), np.concatenate([us, [v.uc, v.slack]]),
+            np.concatenate([np.full(v.u_size + 1, 0.5), [-1.0]]), lim.drift,
         )  # fmt: skip
-    for k in np.flatnonzero(np.isfinite(lim.class_band)):
-        members = v.ys[lim.asset_class == k]
-        for sign in (1.0, -1.0):
-            ineq.add(
-                np.zeros(len(members) + 1, dtype=np.int64), np.r_[members, v.slack + 1 + k],
-                np.r_[np.full(len(members), sign), -1.0], lim.class_band[k],
-            )  # fmt: skip
+    banded = np.flatnonzero(np.isfinite(lim.class_band))
+    if len(banded):  # +-(sum of the class's gaps) - slack <= band: rows 2j (+) and 2j + 1 (-)
+        row_of = np.full(n_c, -1)
+        row_of[banded] = 2 * np.arange(len(banded))
+        members = np.flatnonzero(row_of[lim.asset_class] >= 0)
+        first = row_of[lim.asset_class[members]]
+        ones = np.ones(len(members))
+        ineq.add(
+            np.concatenate([first, first + 1, np.arange(2 * len(banded))]),
+            np.concatenate([v.ys[members], v.ys[members], np.repeat(v.slack + 1 + banded, 2)]),
+            np.concatenate([ones, -ones, -np.ones(2 * len(banded))]),
+            np.repeat(lim.class_band[banded], 2),
+        )
     if lim.tracking_error is None:
         return []
+    soc.add([0], [v.slack + 1 + n_c], [-1.0], lim.tracking_error)
+    if data.factors is not None and v.fs is not None:  # F y = (sqrt(specific) y, f)
+        n_s, n_f = len(v.ys), len(v.fs)
+        soc.add(np.arange(n_s), v.ys, -np.sqrt(data.factors.specific), np.zeros(n_s))
+        soc.add(np.arange(n_f), v.fs, -np.ones(n_f), np.zeros(n_f))
+        return [1 + n_s + n_f]
     factor = _factor(data.cov)
     rows, cols = np.nonzero(np.ones_like(factor, dtype=bool))
-    soc.add([0], [v.slack + 1 + n_c], [-1.0], lim.tracking_error)
     soc.add(rows, v.ys[cols], -factor[rows, cols], np.zeros(len(factor)))
     return [1 + len(factor)]
 

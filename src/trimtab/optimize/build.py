@@ -14,7 +14,7 @@ from trimtab.measures.bands import Limits, limits_for
 from trimtab.measures.substitutes import buy_list, sleeves
 from trimtab.measures.targets import screened_target
 from trimtab.names import AccountKind
-from trimtab.optimize.problem import Group, ProblemData
+from trimtab.optimize.problem import Group, ProblemData, members_of
 from trimtab.optimize.swapback import swap_back_lots, swap_back_no_buy
 from trimtab.snapshot import Snapshot
 from trimtab.tax.costs import LotArrays, sale_tax
@@ -138,7 +138,7 @@ def account_problem(
     no_buy = ~buy_list(snap, a, opt.substitute_min_correlation)
     no_buy |= snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
     no_buy |= swap_back_no_buy(snap, lots, swap)[a]
-    no_buy |= np.isin(identity, list(carry.loss_sold | extra_no_buy))
+    no_buy |= members_of(identity, carry.loss_sold | extra_no_buy)
     target, target_cash = screened_target(
         snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
     )
@@ -209,7 +209,7 @@ def lot_bounds(
     acct, sec = snap.lot_account[lots], snap.lot_security[lots]
     identity = snap.identities
     value = snap.lot_qty[lots] * snap.prices[sec] / scale
-    blocked = snap.lot_loss_blocked[lots] | np.isin(identity[sec], list(no_loss))
+    blocked = snap.lot_loss_blocked[lots] | members_of(identity[sec], no_loss)
     blocked &= costs.loss[lots]
     no_sell = snap.no_sell[acct, sec]
     forced = snap.exclude[acct, sec] & ~no_sell & ~blocked

@@ -38,6 +38,20 @@ class Group:
 
 
 @dataclass(frozen=True, eq=False)
+class FactorCov:
+    """A factor risk model: cov = loadings @ loadings.T + diag(specific).
+
+    `loadings` (S, k) are the securities' exposures already scaled by the factors' covariance
+    (B L with L L' the factor covariance), `specific` (S,) the specific variances. With it the
+    solve's tracking term is sparse (k factor variables and a diagonal) instead of a dense S x S
+    block: the cost of a solve then grows with S and k, not S squared.
+    """
+
+    loadings: np.ndarray
+    specific: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class ProblemData:
     """Data of one solve. Shapes: A accounts, S securities, L lots, G groups.
 
@@ -53,7 +67,9 @@ class ProblemData:
     cash request the solve spreads over the accounts (z[a] within `placed_min`/`placed_max`,
     summing to it), each USD withdrawn costing `placed_cost[a]` (income tax on a distribution).
     `lot_no_sell[l]` marks lots held by a no_sell restriction (the rest with `lot_max` 0 are
-    wash-sale blocks): what names the limit that binds when a band cannot be met.
+    wash-sale blocks): what names the limit that binds when a band cannot be met. `factors`, when
+    given, is `cov` in factor form (equal to it: the production solve uses it, the reference and
+    the measures `cov`).
     """
 
     scale: float
@@ -87,6 +103,7 @@ class ProblemData:
     placed_max: np.ndarray | None = None
     placed_cost: np.ndarray | None = None
     lot_no_sell: np.ndarray | None = None
+    factors: FactorCov | None = None
 
     @property
     def places_flow(self) -> bool:
@@ -193,3 +210,11 @@ def band_excess(data: ProblemData, g: Group, w: np.ndarray, wc: float) -> float:
     if lim.tracking_error is not None:
         out += max(te - lim.tracking_error, 0.0)
     return out
+
+
+def members_of(labels: np.ndarray, names: set[str] | frozenset[str]) -> np.ndarray:
+    """Whether each label (wash identity) is one of `names`: np.isin without its cost when
+    `names` is empty, as it is for most accounts."""
+    if not names:
+        return np.zeros(len(labels), dtype=bool)
+    return np.isin(labels, list(names))

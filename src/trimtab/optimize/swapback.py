@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from trimtab.decision import Decision, Reason
-from trimtab.optimize.problem import ProblemData
+from trimtab.optimize.problem import ProblemData, members_of
 from trimtab.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def swap_back_lots(
     can_return = ~(
         snap.wash_no_buy[model_sec] | snap.no_buy[acct, model_sec] | snap.exclude[acct, model_sec]
     )
-    can_return &= ~np.isin(snap.identities[model_sec], list(blocked))
+    can_return &= ~members_of(snap.identities[model_sec], blocked)
     loss = loss[lots]
     washed = loss & (snap.lot_loss_blocked[lots] | (snap.identity[model_sec] == snap.identity[sec]))
     cheap = gain[lots] <= max_gain

@@ -32,21 +32,24 @@ def solve_wash_safe(
     """The solution of the problem `build` makes, with no identity both loss-sold and bought."""
     no_buy: frozenset[str] = frozenset()
     no_loss: frozenset[str] = frozenset()
+    solved: tuple[ProblemData, np.ndarray, Any, Solution] | None = None
     for _ in range(MAX_CONFLICT_ROUNDS):
-        data, lots, extra = build(no_buy, no_loss)
-        solution = solve(data)
-        clash = clashes(snap, lots, solution, costs)
+        if solved is None:  # the winning branch of the last round is reused, not solved again
+            data, lots, extra = build(no_buy, no_loss)
+            solved = (data, lots, extra, solve(data))
+        clash = clashes(snap, solved[1], solved[3], costs)
         if not clash:
-            return data, lots, extra, solution
+            return solved
         options = []
         for nb, nl in ((no_buy | clash, no_loss), (no_buy, no_loss | clash)):
             try:
-                options.append((solve(build(nb, nl)[0]).objective, nb, nl))
+                data, lots, extra = build(nb, nl)
+                options.append((nb, nl, (data, lots, extra, solve(data))))
             except InfeasibleError:
                 continue
         if not options:
             raise InfeasibleError("wash-sale rules leave no feasible trades")
-        _, no_buy, no_loss = min(options, key=lambda o: o[0])
+        no_buy, no_loss, solved = min(options, key=lambda o: o[2][3].objective)
     both = no_buy | no_loss
     data, lots, extra = build(both, both)
     return data, lots, extra, solve(data)

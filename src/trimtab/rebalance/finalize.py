@@ -121,12 +121,7 @@ def _account_result(
     bought = sum((t.value for t in mine if t.side is Side.BUY), _ZERO)
     cash_after = account.cash + flow + sold - bought
     after = held + _net_shares(snap, mine)
-    taxed = [t for t in mine if account.kind is AccountKind.TAXABLE]
-    st = sum((cast(Decimal, t.realized_gain) for t in taxed if t.term is Term.SHORT), _ZERO)
-    lt = sum((cast(Decimal, t.realized_gain) for t in taxed if t.term is Term.LONG), _ZERO)
-    hh = snap.household
-    niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else _ZERO
-    est_tax = cents(st * (hh.st_rate + niit) + lt * (hh.lt_rate + niit))
+    st, lt, est_tax = _realized(snap, a, mine, settings)
     traded = sold + bought
     est_cost = cents(traded * Decimal(repr(settings.costs.bps)) / 10000)
     reasons = d.exceptions.get(a, ())
@@ -152,6 +147,37 @@ def _account_result(
         objective_terms=d.objective_terms.get(a, {}),
         exception_reasons=reasons,
     )
+
+
+def estimated_tax(snap: Snapshot, decision: Decision, settings: Settings) -> Decimal:
+    """The household's `est_tax` of the proposal `finalize` would make from `decision`, USD, from
+    its sells alone: without the account and household measures (drift, location score,
+    positions), so a caller that needs only the tax (the baseline's, for "tax saved") pays for
+    no more."""
+    sells = _sell_trades(snap, decision)
+    return sum(
+        (
+            _realized(snap, a, [t for t in sells if t.account_id == account.account_id], settings)[
+                2
+            ]
+            for a, account in enumerate(snap.accounts)
+        ),
+        _ZERO,
+    )
+
+
+def _realized(
+    snap: Snapshot, a: int, mine: list[Trade], settings: Settings
+) -> tuple[Decimal, Decimal, Decimal]:
+    """Account `a`'s realized short- and long-term gains (taxable accounts only) and their
+    estimated tax at the household's rates (NIIT included when set), USD cents."""
+    if snap.accounts[a].kind is not AccountKind.TAXABLE:
+        return _ZERO, _ZERO, cents(_ZERO)
+    st = sum((cast(Decimal, t.realized_gain) for t in mine if t.term is Term.SHORT), _ZERO)
+    lt = sum((cast(Decimal, t.realized_gain) for t in mine if t.term is Term.LONG), _ZERO)
+    hh = snap.household
+    niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else _ZERO
+    return st, lt, cents(st * (hh.st_rate + niit) + lt * (hh.lt_rate + niit))
 
 
 def _holdings_value(snap: Snapshot, a: int) -> Decimal:

@@ -21,11 +21,13 @@ from typing import Any
 import numpy as np
 
 from trimtab.book import Book
+from trimtab.config import Settings
 from trimtab.errors import DataError
 from trimtab.money import cents
 from trimtab.names import Status
 from trimtab.rebalance.proposal import Proposal, Reason
 from trimtab.rebalance.run import rebalance_snapshot
+from trimtab.rebalance.value import baseline_tax
 from trimtab.risk.model import RiskModel
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
@@ -178,7 +180,7 @@ def _decide(shared: Shared, snap: Snapshot, ctx: Context, inputs: str, digest: s
     )
     baseline = None
     if settings.workflow.compare_baseline and shared.method != "baseline":
-        baseline = _tax(rebalance_snapshot(snap, settings, "baseline"))
+        baseline = _baseline_tax(snap, proposal, settings)
     status = _status(proposal, hits)
     return _outcome(
         hid, status, fired, hits, proposal.household.value, proposal, baseline, inputs, digest
@@ -193,6 +195,19 @@ def _status(proposal: Proposal, hits: Sequence[Hit]) -> str:
 
 def _tax(proposal: Proposal) -> Decimal:
     return sum((r.est_tax for r in proposal.accounts), Decimal(0))
+
+
+def _baseline_tax(snap: Snapshot, proposal: Proposal, settings: Settings) -> Decimal:
+    """Estimated tax of the baseline's proposal: the proposal already compared itself with it
+    (`tax_saved` = baseline tax - its own), so no second proposal is built; when it could not
+    (a failed proposal), the baseline's tax alone, 0 when the baseline fails too."""
+    saved = proposal.household.tax_saved
+    if saved is not None:
+        return proposal.household.est_tax + saved
+    try:
+        return baseline_tax(snap, settings)
+    except Exception:  # as a failed baseline proposal: no tax
+        return Decimal(0)
 
 
 def _tag_model_change(proposal: Proposal, snap: Snapshot, ctx: Context) -> Proposal:
