@@ -141,17 +141,31 @@ class ScreenSettings:
     """A household never solved before is due (trigger `review`)."""
 
 
+EXCEPTION_RULES: tuple[str, ...] = ("turnover", "gain_budget", "drift_after", "stale_price",
+    "cash_reserve", "reconciliation", "infeasible", "wash_sale", "large_trade")  # fmt: skip
+"""The exception rules `[exceptions] disabled` may name (trimtab.workflow.rules.RULES)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExceptionSettings:
-    """Thresholds of the named exception rules (docs/daily-run.md); None turns a rule off."""
+    """Thresholds of the named exception rules (docs/daily-run.md).
+
+    `disabled` turns rules off by name (TOML has no null); from Python a threshold of None (a
+    flag of False) turns its rule off too, except `drift_after`, whose None means the bands'.
+    """
+
+    disabled: tuple[str, ...] = ()
+    """Rules turned off, by name (`EXCEPTION_RULES`), e.g. `["turnover", "large_trade"]`."""
 
     turnover: float | None = 0.25
     """Turnover (fraction of value) above this in an account worth at least `large_account_usd`."""
     large_account_usd: float = 1_000_000.0
     gain_budget: bool = True
     """Proposed net realized gains that take the household over its gain or tax budget."""
-    drift_after: float | None = 0.05
-    """Drift after trading above this (fraction of value)."""
+    drift_after: float | None = None
+    """An override: flag drift after trading above this (fraction of value) in accounts without
+    a `drift_tolerance` of their own. None: the tolerance of the bands (`[bands.models.ID]`, else
+    `[bands] drift_tolerance`), so only a proposal that misses its own band is flagged."""
     stale_price_days: int | None = 5
     """A held or traded security whose last price is older than this many days."""
     cash_reserve: bool = True
@@ -241,7 +255,22 @@ def parse_settings(data: dict[str, Any], file: str = FILE) -> tuple[Settings, li
     """Settings from parsed TOML; unknown keys and wrong types become problems (defaults kept)."""
     problems: list[Problem] = []
     settings = _build(Settings, data, "", file, problems)
+    problems += _rule_problems(settings.exceptions.disabled, file)
     return settings, problems
+
+
+def _rule_problems(disabled: tuple[str, ...], file: str) -> list[Problem]:
+    """A name in `[exceptions] disabled` that is no rule (or is `error`, never turned off)."""
+    out = []
+    for name in disabled:
+        if name == "error":
+            message = "rule `error` cannot be disabled: it marks a household that failed"
+        elif name not in EXCEPTION_RULES:
+            message = f"unknown rule {name!r}; the rules are {', '.join(EXCEPTION_RULES)}"
+        else:
+            continue
+        out.append(Problem(file, None, "exceptions.disabled", message))
+    return out
 
 
 def read_settings(path: Path) -> tuple[Settings, list[Problem]]:

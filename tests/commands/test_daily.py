@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,13 @@ def test_a_daily_write_creates_the_missing_sqlite_store(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "approved 0 proposal(s)" in result.output
     assert current_revision(make_engine(f"sqlite:///{store}")) == head_revision()
+
+
+def test_audit_times_are_utc_on_both_engines(db_url: str) -> None:
+    assert run("db", "import", SMALL, "--db", db_url).exit_code == 0
+    assert run("run", "--db", db_url, "--workers", "1", "--actor", "ann").exit_code == 0
+    result = run("audit", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {"import", "run_start", "propose", "run_finish"} <= {e["action"] for e in events}
+    assert all(e["at"].endswith("+00:00") for e in events)

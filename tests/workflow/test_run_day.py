@@ -196,7 +196,7 @@ def test_a_settings_change_between_runs_is_logged(stored: Stored) -> None:
 def test_auto_approve_approves_only_clean_proposals(stored: Stored) -> None:
     engine = stored(
         workflow={"auto_approve": True, "compare_baseline": False},
-        exceptions={"drift_after": None},
+        exceptions={"disabled": ("drift_after",)},
     )
     run_day(engine)
     rows = list_proposals(engine)

@@ -26,7 +26,42 @@ from trimtab.store.types import ExactDecimal
 
 
 def _when(name: str, *, nullable: bool = False) -> Column:
+    """A moment (UTC, with its time zone)."""
     return Column(name, DateTime(timezone=True), nullable=nullable)
+
+
+def _actor() -> Column:
+    """Who did it (the `--actor`, the service's user)."""
+    return Column("actor", Text, nullable=False)
+
+
+def _as_of(*, index: bool = False) -> Column:
+    """The day a row is about."""
+    return Column("as_of", Date, nullable=False, index=index or None)
+
+
+def _parent(column: str, table: str, **kw: bool) -> Column:
+    """A reference to `table`'s key `column` (required unless `nullable=True`)."""
+    kw.setdefault("nullable", False)
+    return Column(column, Integer, ForeignKey(f"{table}.{column}"), **kw)
+
+
+def _inputs(what: str) -> tuple[Column, Column]:
+    """The inputs a run or a proposal was computed from, and their digest (to reproduce it)."""
+    return (
+        Column("inputs_digest", String(64), nullable=False),
+        Column("inputs", LargeBinary, nullable=False, doc=f"zlib JSON: {what}"),
+    )
+
+
+def _order_line(price_doc: str) -> tuple[Column, ...]:
+    """What a proposed trade and a block order both say: symbol, side, shares, price."""
+    return (
+        Column("symbol", ID, nullable=False),
+        Column("side", String(10), nullable=False),
+        Column("quantity", ExactDecimal, nullable=False, doc="shares"),
+        Column("price", ExactDecimal, nullable=False, doc=price_doc),
+    )
 
 
 feeds = Table(
@@ -34,8 +69,8 @@ feeds = Table(
     metadata,
     Column("feed_id", Integer, primary_key=True),
     _when("received_at"),
-    Column("actor", Text, nullable=False),
-    Column("as_of", Date, nullable=False),
+    _actor(),
+    _as_of(),
     Column("source", Text, nullable=False, doc="the feed folder as given"),
     Column("counts", Text, nullable=False, doc="JSON: rows applied per file"),
 )
@@ -45,9 +80,9 @@ model_changes = Table(
     "model_changes",
     metadata,
     Column("change_id", Integer, primary_key=True),
-    Column("feed_id", Integer, ForeignKey("feeds.feed_id"), nullable=False),
+    _parent("feed_id", "feeds"),
     Column("model_id", ID, nullable=False, index=True),
-    Column("as_of", Date, nullable=False),
+    _as_of(),
 )
 """A model whose components a feed changed, and the day it takes effect."""
 
@@ -55,8 +90,8 @@ breaks = Table(
     "breaks",
     metadata,
     Column("break_id", Integer, primary_key=True),
-    Column("feed_id", Integer, ForeignKey("feeds.feed_id"), nullable=False),
-    Column("as_of", Date, nullable=False, index=True),
+    _parent("feed_id", "feeds"),
+    _as_of(index=True),
     Column("account_id", ID, nullable=False),
     Column("household_id", ID, nullable=False),
     Column("symbol", ID, nullable=False),
@@ -70,17 +105,16 @@ runs = Table(
     "runs",
     metadata,
     Column("run_id", Integer, primary_key=True),
-    Column("as_of", Date, nullable=False, index=True),
+    _as_of(index=True),
     _when("started_at"),
     _when("finished_at", nullable=True),
-    Column("actor", Text, nullable=False),
+    _actor(),
     Column("status", String(20), nullable=False, doc="running, done"),
     Column("executor", Text, nullable=False),
     Column("method", String(40), nullable=False),
     Column("settings_toml", Text, nullable=False),
     Column("input_version", Text, nullable=False, doc="JSON: book import time, last feed id"),
-    Column("inputs_digest", String(64), nullable=False),
-    Column("inputs", LargeBinary, nullable=False, doc="zlib JSON: the book-wide inputs"),
+    *_inputs("the book-wide inputs"),
     Column("summary", Text, doc="JSON: the end-of-run summary"),
 )
 
@@ -88,8 +122,8 @@ proposals = Table(
     "proposals",
     metadata,
     Column("proposal_id", Integer, primary_key=True),
-    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False, index=True),
-    Column("as_of", Date, nullable=False),
+    _parent("run_id", "runs", index=True),
+    _as_of(),
     Column("household_id", ID, nullable=False),
     Column("advisor", Text),
     Column("state", String(20), nullable=False, doc="proposed, approved, rejected, released"),
@@ -100,14 +134,13 @@ proposals = Table(
     Column("baseline_tax", ExactDecimal, doc="USD, the baseline method's estimate"),
     Column("trades", Integer, nullable=False),
     Column("exceptions", Integer, nullable=False),
-    Column("inputs_digest", String(64), nullable=False),
-    Column("inputs", LargeBinary, nullable=False, doc="zlib JSON: the household's inputs"),
+    *_inputs("the household's inputs"),
     Column("payload", Text, nullable=False, doc="canonical JSON of the proposal"),
     _when("created_at"),
     Column("decided_by", Text),
     _when("decided_at", nullable=True),
     Column("note", Text),
-    Column("release_id", Integer, ForeignKey("releases.release_id")),
+    _parent("release_id", "releases", nullable=True),
     Index("ix_proposals_as_of_household", "as_of", "household_id"),
 )
 
@@ -116,26 +149,17 @@ current_proposals = Table(
     metadata,
     Column("as_of", Date, primary_key=True),
     Column("household_id", ID, primary_key=True),
-    Column(
-        "proposal_id",
-        Integer,
-        ForeignKey("proposals.proposal_id"),
-        nullable=False,
-        unique=True,
-    ),
+    _parent("proposal_id", "proposals", unique=True),
 )
 """The one current proposal of each household for each day (the key makes it one)."""
 
 proposed_trades = Table(
     "proposed_trades",
     metadata,
-    Column("proposal_id", Integer, ForeignKey("proposals.proposal_id"), primary_key=True),
+    _parent("proposal_id", "proposals", primary_key=True),
     Column("position", Integer, primary_key=True),
     Column("account_id", ID, nullable=False),
-    Column("symbol", ID, nullable=False),
-    Column("side", String(10), nullable=False),
-    Column("quantity", ExactDecimal, nullable=False, doc="shares"),
-    Column("price", ExactDecimal, nullable=False, doc="USD per share"),
+    *_order_line("USD per share"),
     Column("value", ExactDecimal, nullable=False, doc="USD"),
     Column("lot_id", ID),
     Column("reason", Text, nullable=False),
@@ -145,7 +169,7 @@ exceptions = Table(
     "exceptions",
     metadata,
     Column("exception_id", Integer, primary_key=True),
-    Column("proposal_id", Integer, ForeignKey("proposals.proposal_id"), nullable=False, index=True),
+    _parent("proposal_id", "proposals", index=True),
     Column("account_id", ID),
     Column("rule", String(40), nullable=False, index=True),
     Column("message", Text, nullable=False),
@@ -157,7 +181,7 @@ releases = Table(
     metadata,
     Column("release_id", Integer, primary_key=True),
     _when("released_at"),
-    Column("actor", Text, nullable=False),
+    _actor(),
     Column("proposals", Integer, nullable=False),
     Column("orders", Integer, nullable=False),
 )
@@ -165,19 +189,16 @@ releases = Table(
 orders = Table(
     "orders",
     metadata,
-    Column("release_id", Integer, ForeignKey("releases.release_id"), primary_key=True),
+    _parent("release_id", "releases", primary_key=True),
     Column("position", Integer, primary_key=True),
-    Column("symbol", ID, nullable=False),
-    Column("side", String(10), nullable=False),
-    Column("quantity", ExactDecimal, nullable=False, doc="shares"),
-    Column("price", ExactDecimal, nullable=False, doc="USD per share, the proposals' price"),
+    *_order_line("USD per share, the proposals' price"),
     Column("accounts", Integer, nullable=False),
 )
 
 allocations = Table(
     "allocations",
     metadata,
-    Column("release_id", Integer, ForeignKey("releases.release_id"), primary_key=True),
+    _parent("release_id", "releases", primary_key=True),
     Column("position", Integer, primary_key=True, doc="the order's position"),
     Column("account_id", ID, primary_key=True),
     Column("quantity", ExactDecimal, nullable=False, doc="shares"),
@@ -188,7 +209,7 @@ audit_log = Table(
     metadata,
     Column("event_id", Integer, primary_key=True),
     _when("at"),
-    Column("actor", Text, nullable=False),
+    _actor(),
     Column("action", String(40), nullable=False, index=True),
     Column("subject", Text, nullable=False),
     Column("detail", Text, nullable=False, doc="JSON"),

@@ -105,6 +105,12 @@ def audit(
         stmt = stmt.limit(limit)
     with engine.connect() as conn:
         return [
-            Event(r.event_id, r.at, r.actor, r.action, r.subject, json.loads(r.detail))
+            Event(r.event_id, utc(r.at), r.actor, r.action, r.subject, json.loads(r.detail))
             for r in conn.execute(stmt)
         ]
+
+
+def utc(at: datetime) -> datetime:
+    """A stored moment in UTC: SQLite gives it back without its zone (it was stored in UTC),
+    PostgreSQL in the session's zone."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

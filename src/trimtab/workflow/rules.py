@@ -1,8 +1,9 @@
 """Exception rules: named checks of a proposal that send it to the review queue.
 
 Each rule is a small pure function in `RULES`, keyed by the name the queue filters on; its
-threshold lives in `[exceptions]` (None or false turns it off). `error` is not a rule one can turn
-off: it marks a household whose processing failed (bad data, a solver crash).
+threshold lives in `[exceptions]`, and `[exceptions] disabled = [...]` turns rules off by name
+(a threshold of None or false does too, from Python). `error` is not a rule one can turn off: it
+marks a household whose processing failed (bad data, a solver crash).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from trimtab.config import ExceptionSettings
+from trimtab.config import BandSettings, ExceptionSettings, ModelBands
 from trimtab.measures.bands import is_band_reason
 from trimtab.names import Side, Status
 from trimtab.rebalance.proposal import AccountResult, Proposal
@@ -53,10 +54,11 @@ class Facts:
         return self.proposal
 
 
-Rule = Callable[[Facts, ExceptionSettings], list[Hit]]
+Rule = Callable[[Facts, ExceptionSettings, BandSettings], list[Hit]]
+"""A rule: the facts, the `[exceptions]` and `[bands]` settings -> its hits."""
 
 
-def _turnover(f: Facts, s: ExceptionSettings) -> list[Hit]:
+def _turnover(f: Facts, s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
     if s.turnover is None:
         return []
     return [
@@ -66,7 +68,7 @@ def _turnover(f: Facts, s: ExceptionSettings) -> list[Hit]:
     ]
 
 
-def _gain_budget(f: Facts, s: ExceptionSettings) -> list[Hit]:
+def _gain_budget(f: Facts, s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
     hh = f.snap.household
     if not s.gain_budget:
         return []
@@ -83,8 +85,9 @@ def _gain_budget(f: Facts, s: ExceptionSettings) -> list[Hit]:
     return out
 
 
-def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
-    """Over the account's (household's) own `drift_tolerance` when it has one, else the rule's."""
+def _drift_after(f: Facts, s: ExceptionSettings, bands: BandSettings) -> list[Hit]:
+    """Drift after trading over the tolerance the bands hold the account (the household's, with
+    a household model) to; the held-away accounts are never traded, so never flagged."""
     hh = f.made.household
     if f.snap.household_target is not None:  # one portfolio: its drift is the household's
         missed = [
@@ -92,39 +95,58 @@ def _drift_after(f: Facts, s: ExceptionSettings) -> list[Hit]:
         ]
         if missed:
             return [Hit("drift_after", r.account_id, _drift_text(r), r.drift_after) for r in missed]
-        limit = _limit(f.snap.household.drift_tolerance, s.drift_after)
-        if limit is not None and hh.drift_after > limit:
+        own = f.snap.household
+        limit = tolerance(own.drift_tolerance, own.model_id, s.drift_after, bands)
+        if hh.drift_after > limit:
             return [
                 Hit(
                     "drift_after",
                     None,
-                    f"household drift after trading {hh.drift_after:.4f} > {limit}",
+                    f"household drift after trading {hh.drift_after:.4f} > {limit:g}",
                     hh.drift_after,
                 )
             ]
         return []
-    own = {a.account_id: a.drift_tolerance for a in f.snap.accounts}
+    accounts = {a.account_id: a for a in f.snap.accounts if a.managed}
     out = []
     for r in f.made.accounts:
-        if not _traded_its_best(r):
+        account = accounts.get(r.account_id)
+        if account is None or not _traded_its_best(r):
             continue
-        limit = _limit(own.get(r.account_id), s.drift_after)
+        model = account.model_id or f.snap.household.model_id
+        limit = tolerance(account.drift_tolerance, model, s.drift_after, bands)
         if r.status is Status.EXCEPTION:  # bands missed within the hard limits: say which
             out.append(Hit("drift_after", r.account_id, _drift_text(r), r.drift_after))
-        elif limit is not None and r.drift_after > limit:
+        elif r.drift_after > limit:
             out.append(
                 Hit(
                     "drift_after",
                     r.account_id,
-                    f"drift after trading {r.drift_after:.4f} > {limit}",
+                    f"drift after trading {r.drift_after:.4f} > {limit:g}",
                     r.drift_after,
                 )
             )
     return out
 
 
-def _limit(own: Decimal | None, default: float | None) -> float | None:
-    return float(own) if own is not None else default
+def tolerance(
+    own: Decimal | None, model_id: str | None, override: float | None, bands: BandSettings
+) -> float:
+    """The drift after trading that `drift_after` flags above (fraction of value).
+
+    The account's (household's) own `drift_tolerance` first; then `[exceptions] drift_after`
+    when set (an override for the whole book); then the tolerance the optimizer holds the
+    account to: its model's `[bands.models.ID] drift_tolerance`, else `[bands] drift_tolerance`.
+    So by default a proposal is flagged only when it misses its own band.
+    """
+    if own is not None:
+        return float(own)
+    if override is not None:
+        return override
+    model = bands.models.get(model_id or "", ModelBands())
+    if model.drift_tolerance is not None:
+        return model.drift_tolerance
+    return bands.drift_tolerance
 
 
 def _drift_text(r: AccountResult) -> str:
@@ -139,7 +161,7 @@ def _traded_its_best(r: AccountResult) -> bool:
     return r.status is not Status.EXCEPTION or all(map(is_band_reason, r.exception_reasons))
 
 
-def _stale_price(f: Facts, s: ExceptionSettings) -> list[Hit]:
+def _stale_price(f: Facts, s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
     if s.stale_price_days is None or not f.price_dates:
         return []
     held = set(np.asarray(f.snap.symbols, dtype=object)[f.snap.lot_security].tolist())
@@ -155,7 +177,7 @@ def _stale_price(f: Facts, s: ExceptionSettings) -> list[Hit]:
     return out
 
 
-def _cash_reserve(f: Facts, s: ExceptionSettings) -> list[Hit]:
+def _cash_reserve(f: Facts, s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
     if not s.cash_reserve:
         return []
     reserve = {a.account_id: a.cash_reserve for a in f.snap.accounts if a.managed}
@@ -171,7 +193,7 @@ def _cash_reserve(f: Facts, s: ExceptionSettings) -> list[Hit]:
     ]
 
 
-def _reconciliation(f: Facts, s: ExceptionSettings) -> list[Hit]:
+def _reconciliation(f: Facts, s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
     if not s.reconciliation:
         return []
     return [
@@ -186,7 +208,7 @@ def _reconciliation(f: Facts, s: ExceptionSettings) -> list[Hit]:
     ]
 
 
-def _infeasible(f: Facts, _s: ExceptionSettings) -> list[Hit]:
+def _infeasible(f: Facts, _s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
     return [
         Hit("infeasible", r.account_id, "; ".join(r.exception_reasons) or "exception")
         for r in f.made.accounts
@@ -194,7 +216,7 @@ def _infeasible(f: Facts, _s: ExceptionSettings) -> list[Hit]:
     ]
 
 
-def _wash_sale(f: Facts, s: ExceptionSettings) -> list[Hit]:
+def _wash_sale(f: Facts, s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
     if not s.wash_sale:
         return []
     snap = f.snap
@@ -224,7 +246,7 @@ def _wash_sale(f: Facts, s: ExceptionSettings) -> list[Hit]:
     return out
 
 
-def _large_trade(f: Facts, s: ExceptionSettings) -> list[Hit]:
+def _large_trade(f: Facts, s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
     values = {r.account_id: r.value for r in f.made.accounts}
     out = []
     for t in f.made.trades:
@@ -255,16 +277,22 @@ RULES: dict[str, Rule] = {
     "wash_sale": _wash_sale,
     "large_trade": _large_trade,
 }
-"""Every rule by name, in the order their hits are listed."""
+"""Every rule by name, in the order their hits are listed (`config.EXCEPTION_RULES`)."""
 
 RULE_NAMES: tuple[str, ...] = (*RULES, ERROR)
-
 
 DATA_RULES = ("stale_price", "reconciliation")
 """Rules that look at the data only, so they apply to quiet households too."""
 
 
-def check(facts: Facts, settings: ExceptionSettings) -> tuple[Hit, ...]:
-    """Every hit of every rule on one proposal (of the data rules only, without a proposal)."""
+def check(
+    facts: Facts, settings: ExceptionSettings, bands: BandSettings | None = None
+) -> tuple[Hit, ...]:
+    """Every hit of every rule on one proposal (of the data rules only, without a proposal),
+    but the rules `settings.disabled` names; `bands` are the book's (for `drift_after`)."""
     names = RULES if facts.proposal is not None else DATA_RULES
-    return tuple(hit for name in names for hit in RULES[name](facts, settings))
+    bands = bands if bands is not None else BandSettings()
+    off = set(settings.disabled)
+    return tuple(
+        hit for name in names if name not in off for hit in RULES[name](facts, settings, bands)
+    )

@@ -166,14 +166,18 @@ def _decide(shared: Shared, snap: Snapshot, ctx: Context, inputs: str, digest: s
     fired = triggers(snap, ctx, settings.screen)
     hid = snap.household.household_id
     if settings.screen.enabled and not fired:
-        hits = check(Facts(snap, None, ctx, shared.price_dates), settings.exceptions)
+        hits = check(
+            Facts(snap, None, ctx, shared.price_dates), settings.exceptions, settings.bands
+        )
         value = cents(Decimal(repr(float(snap.account_values().sum()))))
         status = Status.EXCEPTION.value if hits else QUIET
         return _outcome(hid, status, (), hits, value, None, None, inputs, digest)
     proposal = rebalance_snapshot(snap, settings, shared.method)
     if "model_change" in fired:
         proposal = _tag_model_change(proposal, snap, ctx)
-    hits = check(Facts(snap, proposal, ctx, shared.price_dates), settings.exceptions)
+    hits = check(
+        Facts(snap, proposal, ctx, shared.price_dates), settings.exceptions, settings.bands
+    )
     baseline = None
     if settings.workflow.compare_baseline and shared.method != "baseline":
         baseline = _baseline_tax(snap, proposal, settings)
