@@ -9,8 +9,8 @@ from decimal import Decimal
 from household_books import family_book, lot, run
 
 from trimtab.book import Book
-from trimtab.domain import Account, CashFlow, Model, ModelComponent
-from trimtab.names import AccountKind, Side, Status
+from trimtab.domain import Account, CashFlow, Model, ModelComponent, Restriction
+from trimtab.names import AccountKind, Rule, Side, Status
 
 OWN = Model("OWN", (ModelComponent("VTI", Decimal("0.5")), ModelComponent("BND", Decimal("0.5"))))
 CASH_REASON = re.compile(
@@ -67,3 +67,30 @@ def test_an_infeasible_cash_reason_names_a_real_shortfall() -> None:
         need, can = (Decimal(g.replace(",", "")) for g in match.groups())
         assert need > can, (household, reason)  # what makes it infeasible
         assert need >= Decimal(500) - Decimal(100), (household, reason)
+
+
+def test_a_fallback_household_off_its_bands_says_so_on_its_group() -> None:
+    # T's own model makes the household infeasible (T must sell excluded VTI at a gain with no
+    # gain budget), so the household falls back to account by account. I alone meets its bands,
+    # but the household group also holds the held-away VTI: its accounts must say so.
+    accounts = (
+        Account("T", "H", AccountKind.TAXABLE, model_id="OWN"),
+        Account("A", "H", AccountKind.TAXABLE, managed=False),
+        Account("I", "H", AccountKind.TAX_DEFERRED),
+    )
+    lots = (
+        lot("T1", "T", "VTI", 10, 500, 800),
+        lot("A1", "A", "VTI", 20, 1_000, 800),
+        lot("I1", "I", "VTI", 10, 1_000, 800),
+    )
+    b = _with_own_model(family_book(accounts, lots))
+    hh = dataclasses.replace(b.households[0], gain_budget=Decimal(0))
+    b = dataclasses.replace(
+        b, households=(hh,), restrictions=(Restriction("H", "VTI", Rule.EXCLUDE),)
+    )
+    by_id = {r.account_id: r for r in run(b).accounts}
+    assert by_id["T"].status is Status.EXCEPTION
+    assert "no household-wide solution" in by_id["T"].exception_reasons[0]
+    assert by_id["I"].status is Status.EXCEPTION
+    assert by_id["I"].exception_reasons[0].startswith("household drift")
+    assert "gain_budget" in by_id["I"].exception_reasons[0]

@@ -33,7 +33,7 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
             snap, costs, _builder(snap, settings, costs)
         )
     except (OptimizationError, ValueError):  # infeasible, or a solve that did not converge
-        return _account_by_account(snap, settings)
+        return _account_by_account(snap, settings, costs)
     placed = _placed_usd(data, solution)
     rounded = round_solution(
         data, solution.sells, solution.buys, None if placed is None else placed / data.scale,
@@ -41,7 +41,7 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
         min_trade=np.maximum(snap.min_trade[managed], settings.optimizer.dust_usd),
     )  # fmt: skip
     if rounded.failed:
-        return _account_by_account(snap, settings)
+        return _account_by_account(snap, settings, costs)
     sells, buys = rounded.sells, rounded.buys
     sells_f = sells * snap.prices[data.lot_security] / data.scale
     buys_f = buys * snap.prices / data.scale
@@ -75,14 +75,41 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
     return decision
 
 
-def _account_by_account(snap: Snapshot, settings: Settings) -> Decision:
+def _account_by_account(snap: Snapshot, settings: Settings, costs: LotCosts) -> Decision:
     """The fallback when the household has no solution as a whole (infeasible, or not in whole
     shares): its accounts one by one, so one account's problem does not stop the others."""
     fallback = optimize_accounts(snap, settings)
     note = " (no household-wide solution: the household was solved account by account)"
     for a, reasons in fallback.exceptions.items():
         fallback.exceptions[a] = (reasons[0] + note, *reasons[1:])
+    _flag_group_bands(snap, settings, costs, fallback)
     return fallback
+
+
+def _flag_group_bands(
+    snap: Snapshot, settings: Settings, costs: LotCosts, fallback: Decision
+) -> None:
+    """Account by account, each account meets its own bands, but the household group (held-away
+    holdings included) may not: its accounts then carry the household band missed, so a desk
+    never reads a quiet household whose whole is off its bands."""
+    try:
+        data, managed, lots = household_problem(snap, settings, costs)
+    except (OptimizationError, ValueError):
+        return
+    sells = fallback.lot_sells[lots] * snap.prices[data.lot_security] / data.scale
+    buys = fallback.buys[managed] * snap.prices / data.scale
+    placed = fallback.flows[managed] / data.scale - data.flow
+    cause = next(iter(fallback.exceptions.values()), ("another account's problem",))[0]
+    for k, found in band_breaches(data, sells, buys, placed):
+        g = data.groups[k]
+        if len(g.accounts) < 2 and not g.fixed.any():
+            continue  # an account's own group: its own solve checked its bands
+        for i in g.accounts:
+            a = int(managed[int(i)])
+            if a not in fallback.exceptions:
+                fallback.exceptions[a] = tuple(
+                    f"household {b.text()}: no household-wide solution ({cause})" for b in found
+                )
 
 
 def _mark_location(snap: Snapshot, decision: Decision, managed: np.ndarray) -> None:
