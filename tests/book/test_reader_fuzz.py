@@ -101,7 +101,9 @@ def mutated_books(draw: st.DrawFn) -> dict[str, bytes]:
             name, column, value = draw(PLAUSIBLE)
             rows = _rows(files[name].decode("utf-8", errors="replace")) if name in files else []
             if rows and column in rows[0] and len(rows) > 2:
-                rows[draw(st.integers(1, 2))][rows[0].index(column)] = value
+                row, col = draw(st.integers(1, 2)), rows[0].index(column)
+                rows[row] += [""] * (col + 1 - len(rows[row]))  # an earlier mutation cut it short
+                rows[row][col] = value
                 files[name] = _csv(rows).encode("utf-8", errors="surrogatepass")
     if draw(st.booleans()):
         files[SETTINGS_FILE] = draw(
