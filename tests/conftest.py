@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -42,9 +43,9 @@ def _admin_engine() -> sa.Engine:
     return sa.create_engine(_server_url(), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """URL of a new empty PostgreSQL database, dropped (connections and all) after the test."""
+@contextmanager
+def _fresh_pg_database() -> Iterator[str]:
+    """A new, uniquely named PostgreSQL database's URL, dropped (connections and all) after."""
     problem = _server_problem()
     if problem is not None:
         if os.environ.get("TRIMTAB_REQUIRE_POSTGRES") == "1":
@@ -61,6 +62,20 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """URL of a new empty PostgreSQL database, dropped (connections and all) after the test."""
+    with _fresh_pg_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_pg_url() -> Iterator[str]:
+    """As `pg_url`, shared by a module's tests (a store that is costly to build)."""
+    with _fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -26,9 +26,15 @@ def cluster() -> Iterator[LocalCluster]:
         yield c
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('batch') / 'day.sqlite'}"
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The same generated book in SQLite and in PostgreSQL: each test runs on both."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('batch') / 'day.sqlite'}"
+    else:
+        url = request.getfixturevalue("module_pg_url")
     engine = make_engine(url)
     upgrade(engine)
     import_book(engine, generate_book(4, seed=21))
