@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from trimtab.commands import backtest as backtest_command
 from trimtab.commands import daily
 from trimtab.commands import report as report_command
 from trimtab.commands import serve as serve_commands
+from trimtab.commands.console import make_console
 from trimtab.errors import DataError, TrimtabError
 from trimtab.names import Method
 
@@ -36,8 +36,8 @@ db_app = typer.Typer(
 app.add_typer(db_app, name="db")
 backtest_command.register(app)
 report_command.register(app)
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+err = make_console(stderr=True)
+out = make_console()
 
 DbOption = Annotated[
     str | None,

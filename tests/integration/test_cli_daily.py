@@ -15,7 +15,7 @@ from trimtab.cli import app
 
 
 def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(app, [str(a) for a in args])
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": None})
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,8 @@ def test_a_day_at_the_desk(book: Path, db_url: str, tmp_path: Path) -> None:
     assert len(rows) == 4
     values = [Decimal(r["value"]) for r in rows]
     assert values == sorted(values, reverse=True)
+    table = cli("proposals", "--db", db_url).output  # a pipe gets every column whole
+    assert "…" not in table and "household" in table and "est. tax USD" in table
     trading = [r["proposal_id"] for r in rows if r["trades"] > 0]
     approved = cli("approve", *map(str, trading), "--db", db_url, "--actor", "bob", "--note", "ok")
     assert approved.exit_code == 0 and f"approved {len(trading)} proposal(s)" in approved.output

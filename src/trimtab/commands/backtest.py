@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+from trimtab.commands.console import make_console
+
+out = make_console()
+err = make_console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from trimtab.commands.console import make_console
 from trimtab.errors import TrimtabError
 from trimtab.names import Method
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+err = make_console(stderr=True)
+out = make_console()
 
 Db = Annotated[
     str | None,

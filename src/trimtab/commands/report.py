@@ -6,14 +6,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+
+from trimtab.commands.console import make_console
 
 if TYPE_CHECKING:
     from trimtab.book import Book
     from trimtab.optimize.frontier import FrontierPoint
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = make_console()
+err = make_console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,13 +7,13 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from trimtab.commands.console import make_console
 from trimtab.errors import ConfigError, NotFoundError, TrimtabError
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = make_console()
+err = make_console(stderr=True)
 
 DbOption = Annotated[
     str | None,
