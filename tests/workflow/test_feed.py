@@ -3,6 +3,7 @@ validated like a book, all or nothing; reconciliation breaks flagged by size, ne
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,7 @@ from sqlalchemy import Engine
 
 from trimtab.book import Book
 from trimtab.errors import BookError
-from trimtab.store import export_book
+from trimtab.store import export_book, import_book
 from trimtab.store import tables as t
 from trimtab.store import workflow_tables as w
 from trimtab.workflow.audit import audit
@@ -145,6 +146,37 @@ def test_a_model_change_reaches_every_account_on_the_model(
     on_accounts = {a.account_id for a in day_book.accounts if a.model_id == "CORE_60"}
     tagged = [r for a, r in reasons if a in on_accounts]
     assert tagged and all("model_change" in r.split(";") for r in tagged)
+
+
+def test_a_model_changed_by_reimporting_the_book_reaches_every_account_on_it(
+    stored: Stored, day_book: Book
+) -> None:
+    engine = stored(screen={"review_days": 1000, "drift": 0.99, "cash_usd": 1e12,
+                            "loss_usd": 1e12})  # fmt: skip
+    run_day(engine, date(2026, 11, 20))
+    on_model = {
+        a.household_id
+        for a in day_book.accounts
+        if (a.model_id or day_book.household_by_id[a.household_id].model_id) == "CORE_60"
+    }
+    stored_book = export_book(engine)
+    import_book(engine, stored_book)  # the same models again: no change
+    run_day(engine, DAY)
+    quiet = list_proposals(engine, ProposalFilter(as_of=DAY))
+    assert not any("model_change" in r.screen for r in quiet)
+    model = stored_book.model_by_id["CORE_60"]
+    parts = list(reversed(model.components))  # the file's order is not a change either
+    parts[0] = dataclasses.replace(parts[0], weight=parts[0].weight - Decimal("0.10"))
+    parts[-1] = dataclasses.replace(parts[-1], weight=parts[-1].weight + Decimal("0.10"))
+    models = tuple(
+        dataclasses.replace(m, components=tuple(parts)) if m.model_id == "CORE_60" else m
+        for m in stored_book.models
+    )
+    import_book(engine, dataclasses.replace(stored_book, models=models))
+    later = date(2026, 11, 22)
+    run_day(engine, later)
+    rows = {r.household_id: r for r in list_proposals(engine, ProposalFilter(as_of=later))}
+    assert {h for h, r in rows.items() if "model_change" in r.screen} == on_model
 
 
 def test_reconciliation_breaks_are_listed_by_size_flagged_and_never_fixed(

@@ -6,10 +6,13 @@ I/O at this edge only (reads); everything it returns is plain records for the pu
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -20,6 +23,7 @@ from trimtab.domain import Model
 from trimtab.risk import risk_model_for
 from trimtab.store import tables as t
 from trimtab.store import workflow_tables as w
+from trimtab.workflow import codec
 from trimtab.workflow.screen import Break, Context
 from trimtab.workflow.task import HOUSEHOLD_FIELDS, Chunk, Job, Shared, household_records
 
@@ -84,6 +88,8 @@ def contexts(conn: Connection, book: Book, as_of: date) -> dict[str, Context]:
         )
     ):
         changes[model_id].append(day)
+    for model_id in models_changed_since_last_run(conn, book, as_of):
+        changes[model_id].append(as_of)
     breaks: dict[str, list[Break]] = defaultdict(list)
     b = w.breaks
     for row in conn.execute(sa.select(b).where(b.c.as_of == as_of).order_by(b.c.break_id)):
@@ -109,6 +115,32 @@ def contexts(conn: Connection, book: Book, as_of: date) -> dict[str, Context]:
         )
         out[hh.household_id] = Context(last, changed, tuple(breaks.get(hh.household_id, ())))
     return out
+
+
+def models_changed_since_last_run(conn: Connection, book: Book, as_of: date) -> tuple[str, ...]:
+    """Models whose components differ from those of the last run before `as_of`, or that it
+    did not know: a change that came with a re-imported book (not a feed, which records its
+    own) still reaches every account on the model, with the `model_change` reason."""
+    r = w.runs
+    blob = conn.execute(
+        sa.select(r.c.inputs)
+        .where(r.c.as_of < as_of)
+        .order_by(r.c.as_of.desc(), r.c.run_id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if blob is None:
+        return ()
+    before = {
+        m["model_id"]: _components(m) for m in json.loads(codec.unpack(blob))["book"]["models"]
+    }
+    now = {m["model_id"]: _components(m) for m in codec.to_plain(book.models)}
+    return tuple(sorted(m for m, parts in now.items() if before.get(m) != parts))
+
+
+def _components(model: Mapping[str, Any]) -> list[tuple[str, Decimal]]:
+    """A stored model's components in a canonical order: neither the file's order nor a
+    weight's trailing zeros is a change."""
+    return sorted((str(c["component"]), Decimal(str(c["weight"]))) for c in model["components"])
 
 
 def _text(value: object) -> str:
