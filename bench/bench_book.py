@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_day import database
+from memory import PeakMemory
 from trimtab.batch import DaskExecutor, Executor, SequentialExecutor, make
 from trimtab.check import load_checked
 from trimtab.generate import MEAN_ACCOUNTS, write_sample_book
@@ -88,16 +88,15 @@ def one_database(folder: Path, url: str, args: argparse.Namespace) -> None:
     del book
     executor: Executor = SequentialExecutor() if args.profile else make(args.workers)
     print(f"  executor  {executor.name} ({getattr(executor, 'workers', 1)} workers)")
-    if args.profile:
-        with phases() as report:
+    with PeakMemory() as peak:
+        if args.profile:
+            with phases() as report:
+                result, seconds = timed_run(engine, executor, args)
+            report(seconds)
+        else:
             result, seconds = timed_run(engine, executor, args)
-        report(seconds)
-    else:
-        result, seconds = timed_run(engine, executor, args)
     print_run(result, seconds, accounts)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"  peak memory: {own:,.0f} MiB (this process), {workers:,.0f} MiB (largest worker)")
+    print(f"  peak memory of the run: {peak.text()}")
     engine.dispose()
 
 

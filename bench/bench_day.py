@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -28,10 +27,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psutil
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from memory import MIB, PeakMemory
 from trimtab.batch import make
 from trimtab.book import Book
 from trimtab.generate import MEAN_ACCOUNTS, generate_book
@@ -88,6 +89,17 @@ def day(book: Book, url: str, tmp: Path, args: argparse.Namespace) -> None:
     print(f"\n{engine.dialect.name}")
     executor = make(args.workers)
     timed("import", lambda: import_book(engine, book))
+    held = psutil.Process().memory_info().rss / MIB
+    print(f"  (this process holds {held:,.0f} MiB before the day: the bench's own generated book)")
+    with PeakMemory() as peak:
+        _the_day(engine, book, executor, tmp, args)
+    print(f"  peak memory: {peak.text()}")
+    engine.dispose()
+
+
+def _the_day(
+    engine: Engine, book: Book, executor: Any, tmp: Path, args: argparse.Namespace
+) -> None:
     first = book.as_of()
     if args.days == 2:
         run_and_release(engine, first, executor, args, tmp / "orders1", "run day 1")
@@ -98,10 +110,6 @@ def day(book: Book, url: str, tmp: Path, args: argparse.Namespace) -> None:
     run_and_release(engine, second, executor, args, tmp / "orders2", f"run day {args.days}")
     again = timed("rerun", lambda: run_day(engine, second, actor="bench", executor=executor))
     print(f"    {again.unchanged:,} unchanged, {again.kept:,} kept, {again.proposed:,} proposed")
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"  peak memory: {own:,.0f} MiB (this process), {workers:,.0f} MiB (largest worker)")
-    engine.dispose()
 
 
 def run_and_release(

@@ -6,6 +6,7 @@ workers free up, at most `window` at a time, so a big book is never all in fligh
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -49,7 +50,13 @@ def _call(task: Task, chunk: Any) -> Any:
 
 
 class PoolExecutor:
-    """A local process pool of `workers` processes (default: all cores)."""
+    """A local process pool of `workers` processes (default: all cores).
+
+    Workers start from a fork server, not a fork of the caller: a forked worker inherits the
+    caller's whole book and, as Python touches reference counts, copies it page by page (3.9 GiB
+    per worker on a 100,000-account book); from the fork server a worker holds only the shared
+    inputs and its chunk.
+    """
 
     name = "pool"
 
@@ -58,7 +65,10 @@ class PoolExecutor:
 
     def run(self, task: Task, shared: Any, chunks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
         with ProcessPoolExecutor(
-            max_workers=self.workers, initializer=_init_worker, initargs=(shared,)
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_init_worker,
+            initargs=(shared,),
         ) as pool:
             yield from _windowed(lambda c: pool.submit(_call, task, c), chunks, 2 * self.workers)
 
