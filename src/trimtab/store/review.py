@@ -164,10 +164,10 @@ def queue_page(conn: Connection, f: QueueFilter, sort: str, *, offset: int, limi
     if keyed and total <= GATHER:
         key = SORT_COLUMNS[sort.lstrip("-")]
         names = dict.fromkeys(("proposal_id", "household_id", key))
-        found = sa.select(*(p.c[n] for n in names)).where(*where).cte("matches")
+        matches = sa.select(*(p.c[n] for n in names)).where(*where).cte("matches")
         if _materializes(conn):
-            found = found.prefix_with("MATERIALIZED")
-        page = sa.select(found.c.proposal_id).order_by(*_order(sort, found.c))
+            matches = matches.prefix_with("MATERIALIZED")
+        page = sa.select(matches.c.proposal_id).order_by(*_order(sort, matches.c))
     else:
         page = sa.select(p.c.proposal_id).where(*where).order_by(*_order(sort, p.c))
     ids = list(conn.execute(page.offset(offset).limit(limit)).scalars())
