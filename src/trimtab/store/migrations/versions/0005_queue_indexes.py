@@ -2,6 +2,10 @@
 float sort keys; one index per sort key and direction replaces 0004's queue index; exceptions
 are indexed by (rule, proposal_id).
 
+The backfill updates every stored proposal; SQLite rewrites each row whole, payload included, so on
+a large store this migration takes about as long as copying the proposals table (about 20 s for the
+40,323 proposals of bench_api.py's store, 1.2 GB).
+
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03
