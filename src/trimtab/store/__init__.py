@@ -6,6 +6,7 @@ stay inside this package.
 
 from trimtab.store import (
     access_tables,  # noqa: F401  (registers the desk's tables)
+    queue_indexes,  # noqa: F401  (registers the review queue's indexes)
     workflow_tables,  # noqa: F401  (registers the daily run's tables)
 )
 from trimtab.store.engine import current_revision, default_url, head_revision, make_engine, upgrade

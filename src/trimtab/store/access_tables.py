@@ -1,12 +1,11 @@
-"""The desk's tables (migration 0004): users, their tokens and sessions, advisor assignments;
-and the index the review queue pages with. Registered on the one `metadata` like the daily run's
-tables; these classes never leave `trimtab.store`."""
+"""The desk's tables (migration 0004): users, their tokens and sessions, advisor assignments.
+Registered on the one `metadata` like the daily run's tables; these classes never leave
+`trimtab.store`. (0004's queue index gave way to `queue_indexes`, migration 0005.)"""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
 
-from trimtab.store import workflow_tables as w
 from trimtab.store.tables import ID, metadata
 
 users = Table(
@@ -45,18 +44,3 @@ household_advisors = Table(
     Column("user_id", Integer, ForeignKey("users.user_id"), primary_key=True, index=True),
 )
 """Which advisor serves which household (the book has no advisor column)."""
-
-
-queue_index = Index(
-    "ix_proposals_queue",
-    w.proposals.c.as_of,
-    w.proposals.c.status,
-    w.proposals.c.state,
-    w.proposals.c.household_id,
-    w.proposals.c.value,
-    w.proposals.c.est_tax,
-    w.proposals.c.trades,
-    w.proposals.c.exceptions,
-)
-"""Covers the queue's filters, sorts and count, so paging a day of tens of thousands of
-proposals never reads their payloads (SQLite stores them in the table's rows)."""

@@ -45,18 +45,14 @@ def latest_day(conn: Connection) -> date | None:
     return conn.execute(sa.select(sa.func.max(w.current_proposals.c.as_of))).scalar_one_or_none()
 
 
-def _where(f: QueueFilter) -> list[Any]:
-    """Conditions on the proposals table (its queue index covers them), current ones only.
-
-    A filter naming households (one, an advisor's) picks the current proposals through the
-    current table's key (day, household) first: a short list, not the whole day.
-    """
+def _where(f: QueueFilter) -> tuple[list[Any], bool]:
+    """Conditions on the proposals table, current ones only, and whether they name the
+    proposals by key (households through the current table's key (day, household), a rule
+    through the exceptions' (rule, proposal_id)): see `queue_page`."""
     p, c = w.proposals, w.current_proposals
     current = sa.select(c.c.proposal_id)
-    cond: list[Any] = []
     if f.as_of is not None:
         current = current.where(c.c.as_of == f.as_of)
-        cond.append(p.c.as_of == f.as_of)
     narrowed = False
     for subset in (f.advisor, f.only, f.household):
         if subset is None:
@@ -67,36 +63,63 @@ def _where(f: QueueFilter) -> list[Any]:
             c.c.household_id == subset if isinstance(subset, str) else c.c.household_id.in_(subset)
         )
         narrowed = True
+    cond: list[Any] = [p.c.is_current == sa.true()]
+    if f.as_of is not None:
+        cond.append(p.c.as_of == f.as_of)
     if narrowed:
         cond.append(p.c.proposal_id.in_(current))
-    else:  # the whole day: walk the queue index, probing the current table's unique index
-        cond.append(sa.exists().where(c.c.proposal_id == p.c.proposal_id))
     for column, value in ((p.c.state, f.state), (p.c.status, f.status)):
         if value is not None:
             cond.append(column == value)
     if f.rule is not None:
-        e = w.exceptions
-        cond.append(p.c.proposal_id.in_(sa.select(e.c.proposal_id).where(e.c.rule == f.rule)))
-    money = sa.cast(p.c.value, sa.Float)
+        cond.append(p.c.proposal_id.in_(_with_rule(f.rule, f.as_of)))
     if f.min_value is not None:
-        cond.append(money >= float(f.min_value))
+        cond.append(p.c.value_key >= float(f.min_value))
     if f.max_value is not None:
-        cond.append(money <= float(f.max_value))
-    return cond
+        cond.append(p.c.value_key <= float(f.max_value))
+    return cond, narrowed or f.rule is not None
 
 
-def _order(sort: str) -> list[Any]:
-    p = w.proposals
+def _with_rule(rule: str, as_of: date | None) -> sa.Select[Any]:
+    """Ids of the proposals with an exception of `rule`; given a day, only those between the
+    day's first and last current proposal (an index range of (rule, proposal_id): the
+    exceptions table has no day, and every earlier day's exceptions would be read otherwise)."""
+    p, e = w.proposals, w.exceptions
+    found = sa.select(e.c.proposal_id).where(e.c.rule == rule)
+    if as_of is None:
+        return found
+    ids = sa.select(p.c.proposal_id).where(p.c.as_of == as_of, p.c.is_current == sa.true())
+    first = ids.order_by(p.c.proposal_id.asc()).limit(1).scalar_subquery()
+    last = ids.order_by(p.c.proposal_id.desc()).limit(1).scalar_subquery()
+    return found.where(e.c.proposal_id.between(first, last))
+
+
+SORT_COLUMNS = {
+    "household": "household_id",
+    "value": "value_key",
+    "tax": "est_tax_key",
+    "exceptions": "exceptions",
+    "trades": "trades",
+    "proposal": "proposal_id",
+}
+"""The column each sort key sorts by (money by its float key: SQLite keeps money as text)."""
+
+
+def _order(sort: str, c: Any) -> list[Any]:
+    """ORDER BY for `sort` on columns `c` (the proposals', or the gathered matches'), matching
+    one of the queue's indexes. Ties break by household, then proposal, ascending (a day has one
+    current proposal per household, so the household decides); the household and proposal sorts
+    are their own tie-breaks, in the sort's direction."""
     key, desc = sort.lstrip("-"), sort.startswith("-")
-    column = {
-        "household": p.c.household_id,
-        "value": sa.cast(p.c.value, sa.Float),
-        "tax": sa.cast(p.c.est_tax, sa.Float),
-        "exceptions": p.c.exceptions,
-        "trades": p.c.trades,
-        "proposal": p.c.proposal_id,
-    }[key]
-    return [column.desc() if desc else column.asc(), p.c.household_id.asc()]
+
+    def way(column: Any) -> Any:
+        return column.desc() if desc else column.asc()
+
+    if key == "proposal":
+        return [way(c.proposal_id)]
+    if key == "household":
+        return [way(c.household_id), way(c.proposal_id)]
+    return [way(c[SORT_COLUMNS[key]]), c.household_id.asc(), c.proposal_id.asc()]
 
 
 QUEUE_COLUMNS = (
@@ -119,24 +142,35 @@ QUEUE_COLUMNS = (
 )
 
 
+GATHER = 2000
+"""How many matches of a filter naming its proposals by key are gathered by key and sorted."""
+
+
 def queue_page(conn: Connection, f: QueueFilter, sort: str, *, offset: int, limit: int) -> Page:
     """One page of the current proposals that pass `f`, each a dict with its exception rules,
     the household's name and its advisors.
 
-    Two steps: the page's ids (filter, sort, count: index only), then those rows in full.
+    First the count and the page's ids, from index entries only: the day's current proposals
+    are one range of each of the queue's indexes (`queue_indexes`), in the order of its sort key,
+    with the filter columns alongside, so the page is found walking one index from its start (no
+    sort of the day). Matches named by key (an advisor's households, a rule's proposals) are few,
+    but the walk would go on until it met enough of them, to the day's end for the last pages:
+    when there are at most GATHER, they are gathered by key (the proposal index holds every sort
+    key) and sorted instead. Then the page's rows in full, by key.
     """
     p = w.proposals
-    where = _where(f)
+    where, keyed = _where(f)
     total = conn.execute(sa.select(sa.func.count()).select_from(p).where(*where)).scalar_one()
-    ids = list(
-        conn.execute(
-            sa.select(p.c.proposal_id)
-            .where(*where)
-            .order_by(*_order(sort))
-            .offset(offset)
-            .limit(limit)
-        ).scalars()
-    )
+    if keyed and total <= GATHER:
+        key = SORT_COLUMNS[sort.lstrip("-")]
+        names = dict.fromkeys(("proposal_id", "household_id", key))
+        matches = sa.select(*(p.c[n] for n in names)).where(*where).cte("matches")
+        if _materializes(conn):
+            matches = matches.prefix_with("MATERIALIZED")
+        page = sa.select(matches.c.proposal_id).order_by(*_order(sort, matches.c))
+    else:
+        page = sa.select(p.c.proposal_id).where(*where).order_by(*_order(sort, p.c))
+    ids = list(conn.execute(page.offset(offset).limit(limit)).scalars())
     h = t.households
     stmt = (
         sa.select(*(p.c[n] for n in QUEUE_COLUMNS), h.c.name)
@@ -151,6 +185,12 @@ def queue_page(conn: Connection, f: QueueFilter, sort: str, *, offset: int, limi
         r["rules"] = rules.get(r["proposal_id"], [])
         r["advisors"] = advisors.get(r["household_id"], [])
     return Page(rows, int(total))
+
+
+def _materializes(conn: Connection) -> bool:
+    """Whether the database takes `WITH ... AS MATERIALIZED` (SQLite 3.35, PostgreSQL 12)."""
+    least = {"sqlite": (3, 35), "postgresql": (12,)}.get(conn.dialect.name)
+    return least is not None and (conn.dialect.server_version_info or (0,)) >= least
 
 
 def exception_rules(conn: Connection, ids: list[int]) -> dict[int, list[str]]:

@@ -8,6 +8,7 @@ is append-only (the migration adds triggers that refuse UPDATE and DELETE on it)
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -19,7 +20,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 
 from trimtab.store.tables import ID, metadata
 from trimtab.store.types import ExactDecimal
@@ -52,6 +55,16 @@ def _inputs(what: str) -> tuple[Column, Column]:
         Column("inputs_digest", String(64), nullable=False),
         Column("inputs", LargeBinary, nullable=False, doc=f"zlib JSON: {what}"),
     )
+
+
+def _sort_key(money: str) -> Column:
+    """`money` as a float (migration 0005), filled from the row's own `money` on insert: the
+    queue sorts and compares it in an index (SQLite keeps money as text, which sorts as text)."""
+
+    def key(context: DefaultExecutionContext) -> float:
+        return float(context.get_current_parameters()[money])
+
+    return Column(f"{money}_key", Double, nullable=False, default=key, doc=f"float({money})")
 
 
 def _order_line(price_doc: str) -> tuple[Column, ...]:
@@ -141,6 +154,16 @@ proposals = Table(
     _when("decided_at", nullable=True),
     Column("note", Text),
     _parent("release_id", "releases", nullable=True),
+    Column(
+        "is_current",
+        Boolean,
+        nullable=False,
+        server_default=false(),
+        doc="its household's current proposal of its day (migration 0005): current_proposals "
+        "points at it; the review queue's indexes start with (as_of, is_current)",
+    ),
+    _sort_key("value"),
+    _sort_key("est_tax"),
     Index("ix_proposals_as_of_household", "as_of", "household_id"),
 )
 
@@ -171,9 +194,10 @@ exceptions = Table(
     Column("exception_id", Integer, primary_key=True),
     _parent("proposal_id", "proposals", index=True),
     Column("account_id", ID),
-    Column("rule", String(40), nullable=False, index=True),
+    Column("rule", String(40), nullable=False),
     Column("message", Text, nullable=False),
     Column("measure", Double, doc="the figure the rule compared with its threshold"),
+    Index("ix_exceptions_rule_proposal", "rule", "proposal_id"),
 )
 
 releases = Table(

@@ -47,6 +47,9 @@ def save_outcomes(
     )
     if old:
         conn.execute(c.delete().where(c.c.as_of == as_of, c.c.household_id.in_(list(old))))
+        p = w.proposals
+        stale = list(old.values())
+        conn.execute(p.update().where(p.c.proposal_id.in_(stale)).values(is_current=False))
     conn.execute(
         c.insert(),
         [
@@ -84,6 +87,7 @@ def _proposal_row(
         "decided_at": at if approved else None,
         "note": None,
         "release_id": None,
+        "is_current": True,
     }
 
 
