@@ -174,6 +174,10 @@ class ExceptionSettings:
     """A reconciliation break on one of the household's accounts."""
     wash_sale: bool = True
     """A trade that would create a wash sale (buy within 30 days of a loss sale, or the reverse)."""
+    wash_sale_min_loss_usd: float = 100.0
+    """A loss sale inside a wash-sale window is flagged only when its loss (USD: what the wash
+    sale defers into the replacement's basis) is at least this: trimming a lot bought days ago
+    at a few dollars' loss, as a model change does, is not worth a look. Buys are always flagged."""
     large_trade_usd: float | None = 250_000.0
     """One trade worth more than this (USD)."""
     large_trade_share: float | None = 0.5

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from trimtab.config import (
     parse_settings,
     read_settings,
 )
+from trimtab.names import Side
 from trimtab.rebalance.run import rebalance_snapshot
 from trimtab.snapshot import build_snapshots
 from trimtab.store import workflow_tables as w
@@ -145,3 +147,38 @@ def test_a_run_on_the_store_honours_the_disabled_rules(stored: Callable[..., Eng
         assert {"drift_after", "large_trade"} <= set(
             conn.execute(sa.select(w.exceptions.c.rule)).scalars()
         )
+
+
+def _wash_facts(losses: dict[str, Decimal]) -> Facts:
+    """Facts of one account selling lots whose loss a purchase within 30 days blocks, at the
+    given realized gains (negative: a loss), and buying one security a loss sale blocks."""
+    lots = [SimpleNamespace(lot_id=lot_id) for lot_id in losses]
+    snap = SimpleNamespace(
+        symbols=("VOO", "BND"),
+        lots=lots,
+        lot_loss_blocked=[True] * len(lots),
+        wash_no_buy=[False, True],
+    )
+    sells = [
+        SimpleNamespace(side=Side.SELL, symbol="VOO", account_id="A", value=Decimal(1_000),
+                        realized_gain=gain, lot_id=lot_id)
+        for lot_id, gain in losses.items()
+    ]  # fmt: skip
+    buy = SimpleNamespace(side=Side.BUY, symbol="BND", account_id="A", value=Decimal(500),
+                          realized_gain=None, lot_id=None)  # fmt: skip
+    return Facts(snap, SimpleNamespace(trades=[*sells, buy]), Context(), {})  # type: ignore[arg-type]
+
+
+def test_a_wash_sale_loss_sale_is_flagged_from_its_threshold_and_a_buy_always() -> None:
+    facts = _wash_facts({"small": Decimal("-3.50"), "edge": Decimal(-100), "big": Decimal(-2_500),
+                         "gain": Decimal(40)})  # fmt: skip
+    found = [h.message for h in RULES["wash_sale"](facts, ExceptionSettings(), BandSettings())]
+    assert found == [
+        "loss sale of VOO lot edge within 30 days of a purchase",
+        "loss sale of VOO lot big within 30 days of a purchase",
+        "buy of BND within 30 days of a loss sale",
+    ]
+    every = ExceptionSettings(wash_sale_min_loss_usd=0.0)
+    assert len(RULES["wash_sale"](facts, every, BandSettings())) == 4
+    settings, problems = parse_settings({"exceptions": {"wash_sale_min_loss_usd": 250}})
+    assert problems == [] and settings.exceptions.wash_sale_min_loss_usd == 250

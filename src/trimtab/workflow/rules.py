@@ -233,7 +233,9 @@ def _wash_sale(f: Facts, s: ExceptionSettings, _b: BandSettings) -> list[Hit]:
                     float(t.value),
                 )
             )
-        loss = t.realized_gain is not None and t.realized_gain < 0
+        loss = t.realized_gain is not None and -t.realized_gain >= max(
+            s.wash_sale_min_loss_usd, 0.01
+        )
         if t.side is Side.SELL and loss and t.lot_id in blocked:
             out.append(
                 Hit(
