@@ -114,17 +114,24 @@ def test_a_bad_feed_changes_nothing(stored: Stored, day_book: Book, tmp_path: Pa
         assert conn.execute(sa.select(sa.func.count()).select_from(w.feeds)).scalar_one() == 0
 
 
-def test_a_model_change_reaches_every_account_on_the_model(
-    stored: Stored, day_book: Book, tmp_path: Path
-) -> None:
+def run_with_only_model_changes_due(stored: Stored, book: Book) -> tuple[Engine, set[str]]:
+    """The book stored with every screening trigger but `model_change` out of reach, its first
+    day run; and the households on model CORE_60."""
     engine = stored(screen={"review_days": 1000, "drift": 0.99, "cash_usd": 1e12,
                             "loss_usd": 1e12})  # fmt: skip
     run_day(engine, date(2026, 11, 20))
     on_model = {
         a.household_id
-        for a in day_book.accounts
-        if (a.model_id or day_book.household_by_id[a.household_id].model_id) == "CORE_60"
+        for a in book.accounts
+        if (a.model_id or book.household_by_id[a.household_id].model_id) == "CORE_60"
     }
+    return engine, on_model
+
+
+def test_a_model_change_reaches_every_account_on_the_model(
+    stored: Stored, day_book: Book, tmp_path: Path
+) -> None:
+    engine, on_model = run_with_only_model_changes_due(stored, day_book)
     assert on_model
     model = day_book.model_by_id["CORE_60"]
     weights = [c.weight for c in model.components]
@@ -151,14 +158,7 @@ def test_a_model_change_reaches_every_account_on_the_model(
 def test_a_model_changed_by_reimporting_the_book_reaches_every_account_on_it(
     stored: Stored, day_book: Book
 ) -> None:
-    engine = stored(screen={"review_days": 1000, "drift": 0.99, "cash_usd": 1e12,
-                            "loss_usd": 1e12})  # fmt: skip
-    run_day(engine, date(2026, 11, 20))
-    on_model = {
-        a.household_id
-        for a in day_book.accounts
-        if (a.model_id or day_book.household_by_id[a.household_id].model_id) == "CORE_60"
-    }
+    engine, on_model = run_with_only_model_changes_due(stored, day_book)
     stored_book = export_book(engine)
     import_book(engine, stored_book)  # the same models again: no change
     run_day(engine, DAY)
