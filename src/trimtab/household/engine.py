@@ -8,7 +8,7 @@ from trimtab.config import Settings
 from trimtab.decision import Decision, Reason
 from trimtab.errors import OptimizationError
 from trimtab.household.problem import household_problem
-from trimtab.optimize.bands import band_breaches, band_messages
+from trimtab.optimize.bands import band_breaches, band_messages, is_household_group
 from trimtab.optimize.build import LotCosts, lot_costs
 from trimtab.optimize.engine import not_worth_it, optimize_accounts
 from trimtab.optimize.explain import context, trade_reasons
@@ -102,7 +102,7 @@ def _flag_group_bands(
     cause = next(iter(fallback.exceptions.values()), ("another account's problem",))[0]
     for k, found in band_breaches(data, sells, buys, placed):
         g = data.groups[k]
-        if len(g.accounts) < 2 and not g.fixed.any():
+        if not is_household_group(g):
             continue  # an account's own group: its own solve checked its bands
         for i in g.accounts:
             a = int(managed[int(i)])

@@ -111,6 +111,12 @@ def band_breaches(
     return out
 
 
+def is_household_group(g: Group) -> bool:
+    """A group of several accounts, or with held-away holdings: a household's, not an account's
+    own (its bands read `household ...`)."""
+    return len(g.accounts) > 1 or bool(g.fixed.any())
+
+
 def band_messages(
     data: ProblemData, missed: list[tuple[int, list[Breach]]], solved_excess: float
 ) -> dict[int, tuple[str, ...]]:
@@ -123,7 +129,7 @@ def band_messages(
     out: dict[int, tuple[str, ...]] = {}
     for k, found in missed:
         g = data.groups[k]
-        prefix = "household " if len(g.accounts) > 1 or g.fixed.any() else ""
+        prefix = "household " if is_household_group(g) else ""
         lines = tuple(f"{prefix}{b.text()}: {why}" for b in found)
         for a in g.accounts:
             out[int(a)] = out.get(int(a), ()) + lines
