@@ -111,3 +111,14 @@ def test_snapshots_sharing_cached_arrays_equal_ones_built_alone() -> None:
         (alone,) = build_snapshots(book, ledger, day, [snap.household.household_id], risk)
         for f in dataclasses.fields(snap):
             assert _equal(getattr(snap, f.name), getattr(alone, f.name)), f.name
+
+
+def test_snapshot_carries_the_risk_models_factor_form() -> None:
+    """Without price history the class model is a factor model: each snapshot carries its rows,
+    and they give its covariance exactly."""
+    _, snaps = _snapshots()
+    for snap in snaps.values():
+        assert snap.loadings is not None and snap.specific is not None
+        assert snap.loadings.shape[0] == len(snap.securities)
+        rebuilt = snap.loadings @ snap.loadings.T + np.diag(snap.specific)
+        np.testing.assert_allclose(rebuilt, snap.cov, rtol=1e-12, atol=1e-15)

@@ -44,7 +44,9 @@ class Snapshot:
     targeted security's wash group or is a declared alternate of one), `alt_rank[a, s]` its rank
     as such (0 for the model security or its wash group, inf when it stands in for nothing);
     `household_stand_in` the same against the household's target. `measured[s]` says whether the
-    risk model estimated s from the book's price history.
+    risk model estimated s from the book's price history. `loadings` (S, k) and `specific` (S,)
+    are the risk model's factor form over the securities (cov = loadings loadings' +
+    diag(specific)), None when the model has none.
     """
 
     as_of: date
@@ -82,6 +84,8 @@ class Snapshot:
     measured: np.ndarray
     realized_st_ytd: float = 0.0
     realized_lt_ytd: float = 0.0
+    loadings: np.ndarray | None = None
+    specific: np.ndarray | None = None
 
     @property
     def symbols(self) -> list[str]:
@@ -319,4 +323,6 @@ def _snapshot(
         alt_rank=rank,
         household_stand_in=hh_stand,
         measured=u.measured.copy(),
+        loadings=None if u.loadings is None else u.loadings.copy(),
+        specific=None if u.specific is None else u.specific.copy(),
     )

@@ -41,6 +41,8 @@ class Universe:
     prices: np.ndarray
     cov: np.ndarray
     measured: np.ndarray
+    loadings: np.ndarray | None
+    specific: np.ndarray | None
     rows: dict[str | None, tuple[np.ndarray, float, np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )
@@ -50,6 +52,7 @@ class Universe:
     @classmethod
     def build(cls, secs: tuple[Security, ...], risk: RiskModel) -> Universe:
         symbols = [s.symbol for s in secs]
+        factors = risk.factors_of(symbols)
         identity = np.unique(
             np.array([s.identity for s in secs], dtype=object), return_inverse=True
         )
@@ -61,6 +64,8 @@ class Universe:
             prices=np.array([float(s.price) for s in secs]),
             cov=risk.sub(symbols),
             measured=risk.measured_of(symbols),
+            loadings=None if factors is None else factors[0],
+            specific=None if factors is None else factors[1],
         )
 
     def model_row(

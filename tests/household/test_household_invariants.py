@@ -65,7 +65,17 @@ def test_household_mode_keeps_the_hard_rules(book: Book) -> None:
             t.account_id == r.account_id for t in proposal.trades
         ):
             kept = ("restrictions conflict",)  # a held security both excluded and no_sell
-            assert all(" bind" in x or x.startswith(kept) for x in r.exception_reasons), r
+            assert all(
+                " bind" in x or x.startswith(kept) or _group_missed_in_fallback(x)
+                for x in r.exception_reasons
+            ), r
+
+
+def _group_missed_in_fallback(reason: str) -> bool:
+    """An account that traded its best alone, flagged because the household, solved account by
+    account, misses the household group's band (`household.engine._flag_group_bands`): the
+    limit is said in the cause after it."""
+    return reason.startswith("household ") and ": no household-wide solution (" in reason
 
 
 @SETTINGS

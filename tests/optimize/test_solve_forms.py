@@ -15,7 +15,7 @@ import pytest
 from trimtab.config import BandSettings
 from trimtab.measures.bands import limits_for
 from trimtab.optimize.problem import FactorCov, Group, ProblemData
-from trimtab.optimize.qp import solve
+from trimtab.optimize.qp import _risk_form, solve
 from trimtab.optimize.reduce import active_securities, reduced
 from trimtab.optimize.reference import solve_reference
 
@@ -100,3 +100,18 @@ def test_reduced_and_factor_forms_reach_the_reference_optimum(
         assert abs(ours.objective - ref.objective) <= TOL * scale
         assert ours.buys.shape == data.holdings.shape
         assert np.all(ours.buys[~data.can_buy] == 0)
+
+
+def test_factor_form_only_where_it_is_the_smaller_problem() -> None:
+    """k factors cost k rows of S loadings, a dense block S^2 / 2 entries: the solve keeps the
+    factors while 2k <= S and writes the dense covariance (the same quadratic) past that."""
+    data = problem(0)
+    n_s = data.holdings.shape[1]
+    assert _risk_form(data) is data  # 3 factors, 30 securities
+    many = FactorCov(np.tile(data.factors.loadings, (1, 6)) / np.sqrt(6), data.factors.specific)  # type: ignore[union-attr]
+    wide = dataclasses.replace(data, factors=many)  # 18 factors: more than half of 30
+    assert 2 * many.loadings.shape[1] > n_s and _risk_form(wide).factors is None
+    np.testing.assert_allclose(
+        many.loadings @ many.loadings.T, data.factors.loadings @ data.factors.loadings.T
+    )  # type: ignore[union-attr]
+    assert abs(solve(wide).objective - solve(data).objective) <= TOL

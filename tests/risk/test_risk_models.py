@@ -14,6 +14,7 @@ from trimtab.book.book import PriceHistory
 from trimtab.domain import Security
 from trimtab.names import SecurityKind
 from trimtab.risk import class_model, estimated_model, risk_model_for
+from trimtab.risk.classes import KIND_IDIO_SHARE, class_corr, class_vol
 from trimtab.risk.model import MIN_DAYS, TRADING_DAYS
 
 CLASSES = ["us_large", "us_small", "intl_developed", "emerging", "us_bond", "tips", "reit",
@@ -41,6 +42,33 @@ def test_class_default_is_psd(classes: list[str]) -> None:
     assert is_psd(model.cov)
     assert np.all(np.diag(model.cov) > 0)
     assert model.source == "asset_class_default"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(CLASSES), st.sampled_from(list(SecurityKind))),
+        min_size=1,
+        max_size=15,
+    )
+)
+def test_class_default_is_exactly_a_factor_model(picks: list[tuple[str, SecurityKind]]) -> None:
+    """cov = loadings loadings' + diag(specific), one factor per asset class at most, and the
+    same matrix as the class correlations written out (what the optimizer's factor form solves
+    is what every measure reads)."""
+    secs = [sec(f"S{i}", c, kind) for i, (c, kind) in enumerate(picks)]
+    model = class_model(secs)
+    assert model.loadings is not None and model.specific is not None
+    assert model.loadings.shape[1] <= len({c for c, _ in picks})
+    assert np.array_equal(model.cov, model.loadings @ model.loadings.T + np.diag(model.specific))
+    vols = np.array([class_vol(c) for c, _ in picks])
+    written = np.array([[class_corr(a, b) for b, _ in picks] for a, _ in picks])
+    idio = np.array([KIND_IDIO_SHARE[k.value] for _, k in picks])
+    dense = written * np.outer(vols, vols) + np.diag((idio * vols) ** 2)
+    np.testing.assert_allclose(model.cov, dense, rtol=1e-12, atol=1e-15)
+    loadings, specific = model.factors_of([secs[-1].symbol, secs[0].symbol])  # type: ignore[misc]
+    assert np.array_equal(loadings, model.loadings[[-1, 0]])
+    assert np.array_equal(specific, model.specific[[-1, 0]])
 
 
 def test_class_default_same_class_correlated_different_classes_not() -> None:
@@ -94,6 +122,7 @@ def test_estimate_recovers_a_known_correlation_structure() -> None:
     model = estimated_model(SECS, dates, ["A", "B", "C", "D"], closes)
     assert model.source == "price_history_ledoit_wolf"
     assert model.shrinkage is not None and 0.0 <= model.shrinkage <= 1.0
+    assert model.loadings is None and model.factors_of(["A"]) is None  # an estimate is dense
     assert is_psd(model.cov)
     vols = np.sqrt(np.diag(model.cov))
     assert np.allclose(vols, TRUE_VOL, rtol=0.1)

@@ -42,7 +42,12 @@ def test_shared_inputs_round_trip(day_book: Book) -> None:
     assert back.book.securities == day_book.securities
     assert back.book.models == day_book.models
     assert back.book.settings == day_book.settings
-    assert np.array_equal(back.risk.cov, risk_model_for(day_book).cov)
+    model = risk_model_for(day_book)
+    assert np.array_equal(back.risk.cov, model.cov)
+    for field in ("loadings", "specific", "measured"):  # the solve's factor form travels too
+        mine, theirs = getattr(back.risk, field), getattr(model, field)
+        assert (mine is None) == (theirs is None)
+        assert theirs is None or np.array_equal(mine, theirs)
 
 
 @given(

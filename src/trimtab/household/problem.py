@@ -25,6 +25,7 @@ from trimtab.optimize.build import (
     account_limits,
     group_limits,
     lot_bounds,
+    risk_factors,
     tax_cap,
 )
 from trimtab.optimize.problem import Group, ProblemData, members_of
@@ -105,6 +106,7 @@ def household_problem(
         lot_tax_rate=costs.rate[lots],
         groups=groups,
         cov=snap.cov,
+        factors=risk_factors(snap),
         risk_aversion=opt.risk_aversion,
         drift_penalty=opt.drift_penalty,
         gain_cap=_cap(snap, scale),

@@ -14,7 +14,7 @@ from trimtab.measures.bands import Limits, limits_for
 from trimtab.measures.substitutes import buy_list, sleeves
 from trimtab.measures.targets import screened_target
 from trimtab.names import AccountKind
-from trimtab.optimize.problem import Group, ProblemData, members_of
+from trimtab.optimize.problem import FactorCov, Group, ProblemData, members_of
 from trimtab.optimize.swapback import swap_back_lots, swap_back_no_buy
 from trimtab.snapshot import Snapshot
 from trimtab.tax.costs import LotArrays, sale_tax
@@ -163,6 +163,7 @@ def account_problem(
         lot_tax_rate=costs.rate[lots],
         groups=(Group(np.array([0]), target, target_cash, 1.0, np.zeros(n_s), 0.0, limits),),
         cov=snap.cov,
+        factors=risk_factors(snap),
         risk_aversion=opt.risk_aversion,
         drift_penalty=opt.drift_penalty,
         gain_cap=_gain_cap(snap, carry, scale),
@@ -235,3 +236,10 @@ def tax_cap(snap: Snapshot, carry: Carry, scale: float) -> float | None:
         snap.realized_st_ytd * float(hh.st_rate) + snap.realized_lt_ytd * float(hh.lt_rate), 0
     )
     return max(float(budget) - ytd - carry.tax_usd, 0.0) / scale
+
+
+def risk_factors(snap: Snapshot) -> FactorCov | None:
+    """The risk model's factor form over the snapshot's securities (None: dense only)."""
+    if snap.loadings is None or snap.specific is None:
+        return None
+    return FactorCov(snap.loadings, snap.specific)

@@ -9,6 +9,7 @@ Clarabel solves  min 1/2 x'Px + c'x  s.t.  Ax + s = b,  s in {0}^E x R+^I x SOC 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -87,13 +88,22 @@ def solve(data: ProblemData) -> Solution:
     Securities nothing in the problem can touch are left out of the solve (`reduce.py`, exact);
     the solution and its terms are over all of them."""
     small, keep = reduced(data)
-    raw = _solve(small)
+    raw = _solve(_risk_form(small))
     buys = raw.buys
     if keep is not None:
         buys = np.zeros(data.holdings.shape)
         buys[:, keep] = raw.buys
     terms = objective_terms(data, raw.sells, buys, raw.placed)
     return Solution(raw.sells, buys, sum(terms.values()), terms, raw.status, raw.placed)
+
+
+def _risk_form(data: ProblemData) -> ProblemData:
+    """The problem with the cheaper of the two exact forms of its tracking term: factors when
+    there are at most half as many as securities (k rows of S loadings against S^2 / 2 entries
+    of a dense block), else the dense covariance (a small ETF account: 1.69 -> 1.54 ms)."""
+    if data.factors is None or 2 * data.factors.loadings.shape[1] <= data.holdings.shape[1]:
+        return data
+    return dataclasses.replace(data, factors=None)
 
 
 class _Raw(NamedTuple):

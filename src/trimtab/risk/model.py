@@ -1,4 +1,10 @@
-"""Risk models: the class-based default, or a shrinkage estimate from the book's price history."""
+"""Risk models: the class-based default, or a shrinkage estimate from the book's price history.
+
+The class default is a factor model, exactly: cov = loadings @ loadings.T + diag(specific) with
+one factor per asset class, so the optimizer solves with k factor variables and a diagonal
+instead of a dense S x S block (docs/performance.md, "Factor-form risk"); `cov` is the same
+matrix, for every measure. The estimate from price history is dense.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +38,10 @@ class RiskModel:
     source: str
     shrinkage: float | None = None
     measured: np.ndarray | None = None
+    loadings: np.ndarray | None = None
+    """(N, k) exposures scaled by the factors' covariance, with `specific` (N,) variances:
+    cov = loadings @ loadings.T + diag(specific) (None: `cov` only, dense)."""
+    specific: np.ndarray | None = None
 
     def measured_of(self, symbols: Sequence[str]) -> np.ndarray:
         """Whether each of `symbols` was estimated from price history."""
@@ -49,16 +59,53 @@ class RiskModel:
         pick = np.array([idx[s] for s in symbols], dtype=np.int64)
         return self.cov[np.ix_(pick, pick)]
 
+    def factors_of(self, symbols: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(loadings, specific) restricted to `symbols`, in that order (None: no factor form)."""
+        if self.loadings is None or self.specific is None:
+            return None
+        idx = self.index()
+        pick = np.array([idx[s] for s in symbols], dtype=np.int64)
+        return self.loadings[pick], self.specific[pick]
+
 
 def class_model(securities: Sequence[Security]) -> RiskModel:
     """Covariance from asset classes: a class factor per class plus an idiosyncratic part that
     depends on the security's kind (small for a fund, large for one issuer's stock)."""
-    classes = [s.asset_class for s in securities]
-    vols = np.array([class_vol(c) for c in classes])
-    corr = np.array([[class_corr(a, b) for b in classes] for a in classes])
+    names, member = np.unique([s.asset_class for s in securities], return_inverse=True)
+    vols = np.array([class_vol(c) for c in names])[member]
+    between = np.array([[class_corr(a, b) for b in names] for a in names])
     idio = np.array([KIND_IDIO_SHARE[s.kind.value] for s in securities])
-    cov = corr * np.outer(vols, vols) + np.diag((idio * vols) ** 2)
-    return RiskModel(tuple(s.symbol for s in securities), cov, "asset_class_default")
+    symbols = tuple(s.symbol for s in securities)
+    specific = (idio * vols) ** 2
+    root = _root(between)
+    if root is None:  # the classes' correlations are not a valid matrix: dense, as written
+        corr = between[np.ix_(member, member)]
+        cov = corr * np.outer(vols, vols) + np.diag(specific)
+        return RiskModel(symbols, cov, "asset_class_default")
+    loadings = vols[:, None] * root[member]
+    return _factored(symbols, loadings, specific, "asset_class_default")
+
+
+def _root(matrix: np.ndarray) -> np.ndarray | None:
+    """R with R R' = matrix (a symmetric PSD matrix), or None when it is not PSD."""
+    vals, vecs = np.linalg.eigh((matrix + matrix.T) / 2)
+    if vals.size and vals.min() < -1e-10 * max(vals.max(), 1.0):
+        return None
+    keep = vals > 1e-12 * max(float(vals.max(initial=0.0)), 1e-300)
+    return vecs[:, keep] * np.sqrt(vals[keep])
+
+
+def _factored(
+    symbols: tuple[str, ...],
+    loadings: np.ndarray,
+    specific: np.ndarray,
+    source: str,
+    shrinkage: float | None = None,
+    measured: np.ndarray | None = None,
+) -> RiskModel:
+    """A model whose `cov` is exactly its factor form."""
+    cov = loadings @ loadings.T + np.diag(specific)
+    return RiskModel(symbols, cov, source, shrinkage, measured, loadings, specific)
 
 
 def estimated_model(
@@ -71,7 +118,9 @@ def estimated_model(
 
     `closes[t, j]` is the close of `symbols[j]` on `dates[t]` (NaN when missing). Securities with
     fewer than MIN_DAYS complete returns keep their class-default rows, scaled to stay positive
-    semi-definite (eigenvalues clipped at zero).
+    semi-definite (eigenvalues clipped at zero). The estimate is dense: a sample covariance has
+    no exact factor form of useful size, and its strongest principal components miss the small
+    shared moves that make two funds of a class 0.97 correlated (docs/performance.md).
     """
     default = class_model(securities)
     col = {s: j for j, s in enumerate(symbols)}

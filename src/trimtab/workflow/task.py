@@ -69,6 +69,9 @@ class Shared:
             "cov": self.risk.cov,
             "source": self.risk.source,
             "shrinkage": self.risk.shrinkage,
+            "measured": self.risk.measured,
+            "loadings": self.risk.loadings,
+            "specific": self.risk.specific,
         }
         return codec.dumps(
             {
@@ -330,10 +333,18 @@ def shared_from_text(text: str) -> Shared:
         np.array(r["cov"], dtype=float).reshape(len(r["symbols"]), len(r["symbols"])),
         r["source"],
         r["shrinkage"],
+        _array(r.get("measured"), bool),
+        _array(r.get("loadings"), float),
+        _array(r.get("specific"), float),
     )
     dates = {k: date.fromisoformat(v) for k, v in data["price_dates"].items()}
     day = date.fromisoformat(data["as_of"])
     return Shared(day, data["method"], book, risk, dates, codec.digest(text))
+
+
+def _array(value: Any, dtype: type) -> np.ndarray | None:
+    """A stored array (nested lists) back as numpy, None when absent."""
+    return None if value is None else np.array(value, dtype=dtype)
 
 
 def household_from_text(text: str) -> tuple[dict[str, tuple[Any, ...]], Context]:
