@@ -6,6 +6,10 @@ Usage:
   .venv/bin/python bench/bench_book.py --profile --accounts 2000
       one process, no pool: seconds by phase (load, snapshot, screen, solve, baseline, codec,
       rules, save)
+  .venv/bin/python bench/bench_book.py --risk class --risk factors --accounts 2000
+      the same book under each risk model: `dense` (default: the Ledoit-Wolf estimate from the
+      generated price history), `factors` (that estimate in factor form, optimizer.risk_factors
+      = 10) and `class` (no price history: the class model, exactly a factor model)
   .venv/bin/python bench/bench_book.py --dask --accounts 5000
       the same run on a local Dask cluster of 1, then 2 worker processes (1 thread each), and
       the scale-out factor (throughput with 2 / throughput with 1)
@@ -53,6 +57,9 @@ def main() -> None:
     parser.add_argument("--direct-share", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--book", type=Path, default=None, help="book folder to reuse or keep")
+    parser.add_argument(
+        "--risk", action="append", choices=RISKS, default=None, help="dense, factors or class"
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--profile", action="store_true", help="seconds by phase, one process")
     mode.add_argument("--dask", action="store_true", help="1 vs 2 Dask workers")
@@ -68,10 +75,38 @@ def main() -> None:
         if args.dask:
             scale_out(folder, Path(tmp), args)
             return
-        for target in args.db or ["sqlite"]:
-            with database(target, Path(tmp)) as url:
-                one_database(folder, url, args)
+        for risk in args.risk or ["dense"]:
+            book = with_risk(folder, Path(tmp) / f"book-{risk}", risk)
+            for target in args.db or ["sqlite"]:
+                with database(target, Path(tmp)) as url:
+                    print(f"\nrisk model: {risk}")
+                    one_database(book, url, args)
     print(f"load average after: {_load()}")
+
+
+RISKS = ("dense", "factors", "class")
+FACTORS = 10
+"""optimizer.risk_factors of `--risk factors`."""
+
+
+def with_risk(folder: Path, copy: Path, risk: str) -> Path:
+    """The generated book as it is (`dense`), or a copy of it whose price-history estimate is in
+    factor form (`factors`) or that has no price history (`class`)."""
+    if risk == "dense":
+        return folder
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(folder, copy)
+    if risk == "class":
+        (copy / "price_history.csv").unlink(missing_ok=True)
+        return copy
+    toml = copy / "trimtab.toml"
+    text = toml.read_text() if toml.exists() else ""
+    if "[optimizer]" in text:
+        text = text.replace("[optimizer]", f"[optimizer]\nrisk_factors = {FACTORS}", 1)
+    else:
+        text += f"\n[optimizer]\nrisk_factors = {FACTORS}\n"
+    toml.write_text(text)
+    return copy
 
 
 def one_database(folder: Path, url: str, args: argparse.Namespace) -> None:

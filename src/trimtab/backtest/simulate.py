@@ -313,7 +313,9 @@ class Simulation:
             if t - lo < 60:
                 self.risk[year] = class_model(secs)
             else:
-                self.risk[year] = estimated_model(secs, m.dates[lo:t], m.symbols, m.closes[lo:t])
+                factors = self.setup.settings.optimizer.risk_factors
+                window = (m.dates[lo:t], m.symbols, m.closes[lo:t])
+                self.risk[year] = estimated_model(secs, *window, factors)
         return self.risk[year]
 
     def _account(self, scope: str) -> str:

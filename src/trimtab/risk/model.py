@@ -3,7 +3,8 @@
 The class default is a factor model, exactly: cov = loadings @ loadings.T + diag(specific) with
 one factor per asset class, so the optimizer solves with k factor variables and a diagonal
 instead of a dense S x S block (docs/performance.md, "Factor-form risk"); `cov` is the same
-matrix, for every measure. The estimate from price history is dense.
+matrix, for every measure. The estimate from price history is dense unless the book asks for a
+factor form of it (`optimizer.risk_factors`, `class_factor_form`).
 """
 
 from __future__ import annotations
@@ -109,7 +110,11 @@ def _factored(
 
 
 def estimated_model(
-    securities: Sequence[Security], dates: np.ndarray, symbols: Sequence[str], closes: np.ndarray
+    securities: Sequence[Security],
+    dates: np.ndarray,
+    symbols: Sequence[str],
+    closes: np.ndarray,
+    factors: int = 0,
 ) -> RiskModel:
     """Ledoit-Wolf shrinkage toward the asset-class correlations, on daily log returns, annualised.
 
@@ -118,9 +123,9 @@ def estimated_model(
 
     `closes[t, j]` is the close of `symbols[j]` on `dates[t]` (NaN when missing). Securities with
     fewer than MIN_DAYS complete returns keep their class-default rows, scaled to stay positive
-    semi-definite (eigenvalues clipped at zero). The estimate is dense: a sample covariance has
-    no exact factor form of useful size, and its strongest principal components miss the small
-    shared moves that make two funds of a class 0.97 correlated (docs/performance.md).
+    semi-definite (eigenvalues clipped at zero). The estimate is dense (a sample covariance has
+    no exact factor form of useful size) unless `factors` > 0: then it is put in the factor form
+    of `class_factor_form` with that many statistical factors.
     """
     default = class_model(securities)
     col = {s: j for j, s in enumerate(symbols)}
@@ -145,7 +150,49 @@ def estimated_model(
     cov[np.ix_(usable, usable)] = shrunk * TRADING_DAYS
     measured = np.zeros(len(securities), dtype=bool)
     measured[usable] = True
-    return RiskModel(default.symbols, _psd(cov), "price_history_ledoit_wolf", delta, measured)
+    cov = _psd(cov)
+    if factors <= 0:
+        return RiskModel(default.symbols, cov, "price_history_ledoit_wolf", delta, measured)
+    loadings, specific = class_factor_form(cov, [s.asset_class for s in securities], factors)
+    source = "price_history_ledoit_wolf_factors"
+    return _factored(default.symbols, loadings, specific, source, delta, measured)
+
+
+def class_factor_form(
+    cov: np.ndarray, classes: Sequence[str], k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(loadings, specific) of a factor model fitted to `cov`: one factor per asset class (the
+    equal-weighted average of its members, each security's beta on its own class's factor by
+    least squares, the factors' covariance as `cov` implies it), plus the k strongest principal
+    components of the residual correlation; each security's variance is kept exactly (the rest
+    is its specific variance).
+
+    Principal components of the whole matrix would miss what makes two funds of one class 0.99
+    correlated (a small shared move, far down the spectrum); a class factor keeps it.
+    """
+    n = len(classes)
+    _, member = np.unique(np.asarray(classes, dtype=object), return_inverse=True)
+    weights = np.zeros((member.max(initial=-1) + 1, n))
+    weights[member, np.arange(n)] = 1.0
+    weights /= weights.sum(axis=1, keepdims=True)
+    with_factor = cov @ weights.T  # (n, classes): cov(x_i, f_c)
+    factor_cov = weights @ with_factor
+    own = factor_cov[member, member]
+    beta = np.where(own > 0, with_factor[np.arange(n), member] / np.where(own > 0, own, 1.0), 0.0)
+    exposure = np.zeros_like(with_factor)
+    exposure[np.arange(n), member] = beta
+    root = _root(factor_cov)
+    common = exposure @ root if root is not None else np.zeros((n, 0))
+    rest = np.eye(n) - exposure @ weights
+    residual = rest @ cov @ rest.T
+    sd = np.sqrt(np.maximum(np.diag(residual), 0.0))
+    safe = np.where(sd > 0, sd, 1.0)
+    vals, vecs = np.linalg.eigh(residual / np.outer(safe, safe))
+    top = np.argsort(vals)[::-1][: max(k, 0)]
+    top = top[vals[top] > 1e-12]
+    loadings = np.hstack([common, vecs[:, top] * np.sqrt(vals[top]) * sd[:, None]])
+    specific = np.maximum(np.diag(cov) - (loadings**2).sum(axis=1), 0.0)
+    return loadings, specific
 
 
 def _ledoit_wolf(x: np.ndarray, corr_target: np.ndarray) -> tuple[np.ndarray, float]:
@@ -188,4 +235,4 @@ def risk_model_for(book: Book) -> RiskModel:
     if book.price_history is None or len(book.price_history) == 0:
         return class_model(secs)
     dates, symbols, table = book.price_history.wide()
-    return estimated_model(secs, dates, symbols, table)
+    return estimated_model(secs, dates, symbols, table, book.settings.optimizer.risk_factors)
