@@ -18,6 +18,7 @@ import numpy as np
 from trimtab.measures.bands import Breach, breaches
 from trimtab.optimize.diagnose import binding_limits
 from trimtab.optimize.problem import BAND_PENALTY, Group, ProblemData, group_gaps, post_trade
+from trimtab.risk.model import psd_root
 
 if TYPE_CHECKING:
     from trimtab.optimize.qp import _Rows
@@ -81,17 +82,10 @@ def add_band_rows(
         soc.add(np.arange(n_s), v.ys, -np.sqrt(data.factors.specific), np.zeros(n_s))
         soc.add(np.arange(n_f), v.fs, -np.ones(n_f), np.zeros(n_f))
         return [1 + n_s + n_f]
-    factor = _factor(data.cov)
+    factor = psd_root(data.cov).T  # F with F'F = cov
     rows, cols = np.nonzero(np.ones_like(factor, dtype=bool))
     soc.add(rows, v.ys[cols], -factor[rows, cols], np.zeros(len(factor)))
     return [1 + len(factor)]
-
-
-def _factor(cov: np.ndarray) -> np.ndarray:
-    """F with F'F = cov (rows for the non-negligible eigenvalues only)."""
-    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
-    keep = vals > 1e-12 * max(float(vals.max(initial=0.0)), 1e-300)
-    return (vecs[:, keep] * np.sqrt(vals[keep])).T
 
 
 def band_breaches(

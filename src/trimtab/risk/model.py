@@ -56,17 +56,19 @@ class RiskModel:
 
     def sub(self, symbols: Sequence[str]) -> np.ndarray:
         """The covariance restricted to `symbols`, in that order."""
-        idx = self.index()
-        pick = np.array([idx[s] for s in symbols], dtype=np.int64)
+        pick = self._rows(symbols)
         return self.cov[np.ix_(pick, pick)]
 
     def factors_of(self, symbols: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
         """(loadings, specific) restricted to `symbols`, in that order (None: no factor form)."""
         if self.loadings is None or self.specific is None:
             return None
-        idx = self.index()
-        pick = np.array([idx[s] for s in symbols], dtype=np.int64)
+        pick = self._rows(symbols)
         return self.loadings[pick], self.specific[pick]
+
+    def _rows(self, symbols: Sequence[str]) -> np.ndarray:
+        idx = self.index()
+        return np.array([idx[s] for s in symbols], dtype=np.int64)
 
 
 def class_model(securities: Sequence[Security]) -> RiskModel:
@@ -87,11 +89,21 @@ def class_model(securities: Sequence[Security]) -> RiskModel:
     return _factored(symbols, loadings, specific, "asset_class_default")
 
 
+def psd_root(matrix: np.ndarray) -> np.ndarray:
+    """R with R R' = matrix over its non-negligible eigenvalues (negative ones dropped): the
+    factor form of a covariance, and the rows of a tracking-error cone (R' y has norm^2 y'My)."""
+    return _from_eigen(*np.linalg.eigh((matrix + matrix.T) / 2))
+
+
 def _root(matrix: np.ndarray) -> np.ndarray | None:
-    """R with R R' = matrix (a symmetric PSD matrix), or None when it is not PSD."""
+    """`psd_root` of a matrix that must be PSD: None when it is not (beyond rounding)."""
     vals, vecs = np.linalg.eigh((matrix + matrix.T) / 2)
     if vals.size and vals.min() < -1e-10 * max(vals.max(), 1.0):
         return None
+    return _from_eigen(vals, vecs)
+
+
+def _from_eigen(vals: np.ndarray, vecs: np.ndarray) -> np.ndarray:
     keep = vals > 1e-12 * max(float(vals.max(initial=0.0)), 1e-300)
     return vecs[:, keep] * np.sqrt(vals[keep])
 
