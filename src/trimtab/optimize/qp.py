@@ -268,14 +268,26 @@ progress, iteration limit) at one is retried at the next; its answer is taken, f
 within 1e-7."""
 
 
-def _settings(tolerance: float) -> clarabel.DefaultSettings:
+def _settings(tolerance: float, refine: bool = True) -> clarabel.DefaultSettings:
     settings = clarabel.DefaultSettings()
     settings.verbose = False
     settings.tol_gap_abs = settings.tol_gap_rel = tolerance
     settings.tol_feas = tolerance
     settings.direct_solve_method = "qdldl"  # "auto" picks a slower factorization at 300 securities
     settings.max_threads = 1  # one core per solve: the book runs households in parallel
+    settings.iterative_refinement_enable = refine
     return settings
+
+
+def _fast(
+    p: sp.csc_matrix, c: np.ndarray, a: sp.csc_matrix, b: np.ndarray, cones: list[object]
+) -> clarabel.DefaultSolution | None:
+    """The first try, without iterative refinement of each step's linear solve: 1.6x quicker
+    on a direct-indexed account (7.2 -> 4.5 ms, the same 17.5 iterations, objectives within
+    6e-10). Only a clean "solved" is taken from it; anything else (infeasible included) is
+    decided by the refined solves of the tolerance ladder, as before."""
+    result = clarabel.DefaultSolver(p, c, a, b, cones, _settings(TOLERANCES[0], False)).solve()
+    return result if result.status == clarabel.SolverStatus.Solved else None
 
 
 def _feasible(a: sp.csc_matrix, b: np.ndarray, n_eq: int, n_soc: int, x: np.ndarray) -> bool:
@@ -306,15 +318,9 @@ def _run(
     a, b = _stacked((eq, ineq, soc), n)
     cones = [clarabel.ZeroConeT(eq.count), clarabel.NonnegativeConeT(ineq.count)]
     cones += [clarabel.SecondOrderConeT(k) for k in socs]
-    result = None
-    for tolerance in TOLERANCES:
-        result = clarabel.DefaultSolver(p, c, a, b, cones, _settings(tolerance)).solve()
-        if result.status in _INFEASIBLE:
-            raise InfeasibleError("no trades satisfy the constraints")
-        if result.status in _OK or _feasible(a, b, eq.count, soc.count, np.asarray(result.x)):
-            break
-    else:
-        raise OptimizationError(f"solver stopped: {result.status}")
+    result, tolerance = _fast(p, c, a, b, cones), TOLERANCES[0]
+    if result is None:
+        result, tolerance = _ladder(p, c, (a, b, cones), eq.count, soc.count)
     x = np.asarray(result.x)
     n_a, _, n_l = data.shape
     sells = np.clip(x[:n_l], data.lot_min, data.lot_max)
@@ -325,6 +331,24 @@ def _run(
     if tolerance != TOLERANCES[0]:
         status += f" (retried at tolerance {tolerance:g})"
     return _Raw(sells, buys, placed, status)
+
+
+def _ladder(
+    p: sp.csc_matrix,
+    c: np.ndarray,
+    constraints: tuple[sp.csc_matrix, np.ndarray, list[object]],
+    n_eq: int,
+    n_soc: int,
+) -> tuple[clarabel.DefaultSolution, float]:
+    """The refined solves at each tolerance in turn (`TOLERANCES`): (result, its tolerance)."""
+    a, b, cones = constraints
+    for tolerance in TOLERANCES:
+        result = clarabel.DefaultSolver(p, c, a, b, cones, _settings(tolerance)).solve()
+        if result.status in _INFEASIBLE:
+            raise InfeasibleError("no trades satisfy the constraints")
+        if result.status in _OK or _feasible(a, b, n_eq, n_soc, np.asarray(result.x)):
+            return result, tolerance
+    raise OptimizationError(f"solver stopped: {result.status}")
 
 
 @lru_cache(maxsize=16)
