@@ -14,6 +14,7 @@ import pytest
 
 from trimtab.config import BandSettings
 from trimtab.measures.bands import limits_for
+from trimtab.optimize import qp
 from trimtab.optimize.problem import FactorCov, Group, ProblemData
 from trimtab.optimize.qp import _risk_form, solve
 from trimtab.optimize.reduce import active_securities, reduced
@@ -115,3 +116,41 @@ def test_factor_form_only_where_it_is_the_smaller_problem() -> None:
         many.loadings @ many.loadings.T, data.factors.loadings @ data.factors.loadings.T
     )  # type: ignore[union-attr]
     assert abs(solve(wide).objective - solve(data).objective) <= TOL
+
+
+def test_the_unrefined_first_try_reaches_the_refined_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first try skips Clarabel's iterative refinement; its optimum is the refined one's
+    (the reference's, within the solver's tolerance)."""
+    problems = [problem(seed, 0.01 if seed % 2 else None) for seed in range(4)]
+    fast = [solve(data) for data in problems]
+    monkeypatch.setattr(qp, "_fast", lambda *args: None)  # straight to the refined ladder
+    refined = [solve(data) for data in problems]
+    for data, one, other in zip(problems, fast, refined, strict=True):
+        assert one.status == other.status == "solved"
+        assert abs(one.objective - other.objective) <= 1e-8
+        assert abs(one.objective - solve_reference(data).objective) <= TOL
+
+
+def test_a_first_try_that_does_not_solve_cleanly_goes_to_the_refined_ladder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Anything but a clean "solved" from the unrefined try (here: a stall) is decided by the
+    refined solves, so the answer and its status are the ones the ladder gives."""
+    data = problem(2)
+    calls: list[bool] = []
+    real = qp._settings
+
+    def settings(tolerance: float, refine: bool = True) -> object:
+        calls.append(refine)
+        out = real(tolerance, refine)
+        if not refine:
+            out.max_iter = 1  # the unrefined try stops at its iteration limit
+        return out
+
+    monkeypatch.setattr(qp, "_settings", settings)
+    result = solve(data)
+    assert calls == [False, True]
+    assert result.status == "solved"
+    assert abs(result.objective - solve_reference(data).objective) <= TOL
