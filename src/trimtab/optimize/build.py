@@ -100,22 +100,27 @@ def waiting_value(
     return np.where(counts, opt.wait_penalty * value, 0.0)
 
 
-def account_problem(
-    snap: Snapshot,
-    a: int,
-    flow: float,
-    settings: Settings,
-    costs: LotCosts,
-    carry: Carry,
-    *,
-    extra_no_buy: frozenset[str] = frozenset(),
-    extra_no_loss: frozenset[str] = frozenset(),
-) -> tuple[ProblemData, np.ndarray]:
-    """The problem for account `a` alone, and the snapshot indices of its lots.
+@dataclass(frozen=True, eq=False)
+class AccountBase:
+    """What account `a`'s problem keeps whatever earlier accounts or a wash-sale branch forbid:
+    built once per account and pass, not once per solve (a direct-indexed account is solved 3 to
+    5 times; its bands and buy list were half of each build). `held` is USD per security,
+    `scale` the account's value after the cash request, USD."""
+
+    lots: np.ndarray
+    held: np.ndarray
+    scale: float
+    may_buy: np.ndarray
+    target: np.ndarray
+    target_cash: float
+    limits: Limits
+
+
+def account_base(snap: Snapshot, a: int, flow: float, settings: Settings) -> AccountBase:
+    """Account `a`'s lots, value, buy list, screened target and bands.
 
     Raises ValueError when the account has nothing left after the cash request.
     """
-    opt = settings.optimizer
     lots = np.flatnonzero(snap.lot_account == a)
     sec = snap.lot_security[lots]
     held = np.zeros(len(snap.securities))
@@ -126,6 +131,37 @@ def account_problem(
             f"the cash request of {-flow:,.2f} USD is more than the account is worth "
             f"({float(held.sum() + snap.cash[a]):,.2f} USD): lower the withdrawal"
         )
+    target, target_cash = screened_target(
+        snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
+    )
+    may_buy = buy_list(snap, a, settings.optimizer.substitute_min_correlation)
+    limits = account_limits(snap, a, settings)
+    for shared in (lots, held, may_buy, target):  # every branch's problem reads them: read only
+        shared.flags.writeable = False
+    return AccountBase(lots, held, scale, may_buy, target, target_cash, limits)
+
+
+def account_problem(
+    snap: Snapshot,
+    a: int,
+    flow: float,
+    settings: Settings,
+    costs: LotCosts,
+    carry: Carry,
+    *,
+    extra_no_buy: frozenset[str] = frozenset(),
+    extra_no_loss: frozenset[str] = frozenset(),
+    base: AccountBase | None = None,
+) -> tuple[ProblemData, np.ndarray]:
+    """The problem for account `a` alone, and the snapshot indices of its lots. `base` is
+    `account_base(snap, a, flow, settings)` when the caller kept it.
+
+    Raises ValueError when the account has nothing left after the cash request.
+    """
+    opt = settings.optimizer
+    base = base if base is not None else account_base(snap, a, flow, settings)
+    lots, scale = base.lots, base.scale
+    sec = snap.lot_security[lots]
     lot_min, lot_max, value = lot_bounds(
         snap, lots, scale, costs, carry.bought | carry.keep | extra_no_loss, opt.screen_max_tax
     )
@@ -134,19 +170,13 @@ def account_problem(
     )
     swap &= lot_max > 0
     lot_min = np.where(swap, lot_max, lot_min)
-    identity = snap.identities
-    no_buy = ~buy_list(snap, a, opt.substitute_min_correlation)
-    no_buy |= snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
+    no_buy = ~base.may_buy | snap.no_buy[a] | snap.exclude[a] | snap.wash_no_buy
     no_buy |= swap_back_no_buy(snap, lots, swap)[a]
-    no_buy |= members_of(identity, carry.loss_sold | extra_no_buy)
-    target, target_cash = screened_target(
-        snap.targets[a], float(snap.target_cash[a]), snap.exclude[a]
-    )
+    no_buy |= members_of(snap.identities, carry.loss_sold | extra_no_buy)
     n_s = len(snap.securities)
-    limits = account_limits(snap, a, settings)
     data = ProblemData(
         scale=scale,
-        holdings=(held / scale)[None, :],
+        holdings=(base.held / scale)[None, :],
         cash=np.array([snap.cash[a] / scale]),
         flow=np.array([flow / scale]),
         reserve=np.array([snap.reserve[a] / scale]),
@@ -161,7 +191,11 @@ def account_problem(
         lot_tax=costs.tax[lots],
         lot_gain=costs.gain[lots],
         lot_tax_rate=costs.rate[lots],
-        groups=(Group(np.array([0]), target, target_cash, 1.0, np.zeros(n_s), 0.0, limits),),
+        groups=(
+            Group(
+                np.array([0]), base.target, base.target_cash, 1.0, np.zeros(n_s), 0.0, base.limits
+            ),
+        ),
         cov=snap.cov,
         factors=risk_factors(snap),
         risk_aversion=opt.risk_aversion,

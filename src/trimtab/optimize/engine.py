@@ -16,7 +16,14 @@ from trimtab.errors import InfeasibleError, OptimizationError
 from trimtab.measures.targets import split_pro_rata
 from trimtab.names import AccountKind
 from trimtab.optimize.bands import band_breaches, band_messages
-from trimtab.optimize.build import Carry, LotCosts, account_problem, lot_costs
+from trimtab.optimize.build import (
+    AccountBase,
+    Carry,
+    LotCosts,
+    account_base,
+    account_problem,
+    lot_costs,
+)
 from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import context, trade_reasons
 from trimtab.optimize.problem import BAND_PENALTY, ProblemData, objective_terms
@@ -148,12 +155,17 @@ def _account(
 def _builder(
     snap: Snapshot, a: int, flow: float, settings: Settings, costs: LotCosts, carry: Carry
 ) -> Build:
+    kept: list[AccountBase] = []
+
     def build(
         no_buy: frozenset[str], no_loss: frozenset[str]
     ) -> tuple[ProblemData, np.ndarray, None]:
+        if not kept:
+            kept.append(account_base(snap, a, flow, settings))
         data, lots = account_problem(
-            snap, a, flow, settings, costs, carry, extra_no_buy=no_buy, extra_no_loss=no_loss
-        )
+            snap, a, flow, settings, costs, carry,
+            extra_no_buy=no_buy, extra_no_loss=no_loss, base=kept[0],
+        )  # fmt: skip
         return data, lots, None
 
     return build
