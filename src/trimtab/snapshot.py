@@ -145,9 +145,7 @@ def build_snapshots(
     """One snapshot per household (in book order) from the replayed ledger (lots, wash window)."""
     from trimtab.tax.costs import wash_blocks
 
-    open_lots: dict[str, list[Lot]] = {}
-    for lot in ledger.open_lots:
-        open_lots.setdefault(lot.account_id, []).append(lot)
+    open_lots = ledger.lots_by_account  # kept by the ledger: a chunk asks once per household
     flows: dict[str, Decimal] = {}
     for f in book.cash_flows:
         flows[f.scope] = flows.get(f.scope, Decimal(0)) + f.amount
