@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from trimtab.measures.location import location_score
+from trimtab.measures.location import _class_max, _unique_rows, location_score
 
 CLASSES = ["us_equity", "us_bond", "muni", "reit"]
 
@@ -56,3 +56,24 @@ def test_score_matches_the_transport_lp(kinds: list[int]) -> None:
             assert ours is None
         else:
             assert ours is not None and abs(ours - plain) <= 1e-7
+
+
+def test_unique_rows_match_numpy_unique() -> None:
+    rng = np.random.default_rng(3)
+    for n in range(7):
+        matrix = rng.choice(np.array([0.0, 0.01, 0.02, -0.01]), size=(n, 3))
+        if n > 1:
+            matrix[-1] = matrix[0]
+        rows, inverse = _unique_rows(matrix)
+        want_rows, want_inverse = np.unique(matrix, axis=0, return_inverse=True)
+        assert rows.shape == want_rows.shape and np.array_equal(rows, want_rows)
+        assert np.array_equal(inverse, want_inverse.ravel())
+
+
+def test_class_max_is_the_largest_drag_of_each_class_per_account() -> None:
+    rng = np.random.default_rng(4)
+    col = np.array([2, 0, 1, 0, 2, 2])
+    drag = rng.uniform(0, 0.02, size=(3, len(col)))
+    want = np.stack([drag[:, col == k].max(axis=1) for k in range(3)], axis=1)
+    assert np.array_equal(_class_max(drag, col, 3), want)
+    assert _class_max(drag[:, :0], col[:0], 0).shape == (3, 0)

@@ -48,9 +48,20 @@ def drag_matrix(
     hh: Household,
     settings: LocationSettings,
 ) -> np.ndarray:
-    """(A, S) yearly drag per USD held of each security in each account."""
-    by_class = {s.asset_class: class_drag(s.asset_class, hh, settings) for s in securities}
-    return np.array([[by_class[s.asset_class][a.kind] for s in securities] for a in accounts])
+    """(A, S) yearly drag per USD held of each security in each account.
+
+    The drag depends only on (account kind, asset class): one `class_drag` per distinct class
+    makes a (kind, class) table, and the matrix picks from it by index.
+    """
+    if not accounts:
+        return np.array([])
+    names = dict.fromkeys(s.asset_class for s in securities)
+    by_class = {name: class_drag(name, hh, settings) for name in names}
+    column = {name: k for k, name in enumerate(by_class)}
+    table = np.array([[drag[kind] for drag in by_class.values()] for kind in KINDS])
+    rows = [KINDS.index(a.kind) for a in accounts]
+    cols = [column[s.asset_class] for s in securities]
+    return table[np.ix_(rows, cols)]
 
 
 def location_score(values: np.ndarray, drag: np.ndarray, classes: Sequence[str]) -> float | None:
@@ -62,13 +73,11 @@ def location_score(values: np.ndarray, drag: np.ndarray, classes: Sequence[str])
     (every placement has the same drag, e.g. all accounts of one kind).
     """
     names = sorted(set(classes))
-    col = np.array([names.index(c) for c in classes])
+    index = {name: k for k, name in enumerate(names)}
+    col = np.array([index[c] for c in classes], dtype=np.intp)
     held = np.zeros((values.shape[0], len(names)))
     np.add.at(held, (slice(None), col), values)
-    per_class = np.zeros((values.shape[0], len(names)))
-    for k in range(len(names)):
-        pick = col == k
-        per_class[:, k] = drag[:, pick].max(axis=1) if pick.any() else 0.0
+    per_class = _class_max(drag, col, len(names))
     actual = float((held * per_class).sum())
     rows, totals = _merged(held, per_class)
     if len(rows) < 2:
@@ -77,6 +86,16 @@ def location_score(values: np.ndarray, drag: np.ndarray, classes: Sequence[str])
     if worst - best <= 1e-9 * max(abs(worst), abs(best), 1e-300):
         return None
     return float(np.clip(100 * (worst - actual) / (worst - best), 0, 100))
+
+
+def _class_max(drag: np.ndarray, col: np.ndarray, n_classes: int) -> np.ndarray:
+    """(A, K) the largest drag among each class's securities, per account (`col[s]` is security
+    s's class, every class 0..K-1 has one): one segmented max over the class-sorted columns."""
+    if n_classes == 0:
+        return np.zeros((drag.shape[0], 0))
+    order = np.argsort(col, kind="stable")
+    starts = np.searchsorted(col[order], np.arange(n_classes))
+    return np.maximum.reduceat(drag[:, order], starts, axis=1)
 
 
 def _merged(held: np.ndarray, drag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,9 +107,20 @@ def _merged(held: np.ndarray, drag: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     """
     invested = held.sum(1)
     live = invested > 0
-    rows, inverse = np.unique(drag[live], axis=0, return_inverse=True)
-    totals = np.bincount(inverse.ravel(), weights=invested[live], minlength=len(rows))
+    rows, inverse = _unique_rows(drag[live])
+    totals = np.bincount(inverse, weights=invested[live], minlength=len(rows))
     return rows, totals
+
+
+def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(matrix, axis=0, return_inverse=True)` for a few rows: the distinct rows in
+    lexicographic order and each row's index among them, by Python tuples (np.unique's
+    structured sort costs far more than the handful of rows an account list has)."""
+    keys = [tuple(row) for row in matrix.tolist()]
+    distinct = sorted(set(keys))
+    position = {key: i for i, key in enumerate(distinct)}
+    rows = np.array(distinct, dtype=float).reshape(len(distinct), matrix.shape[1])
+    return rows, np.array([position[key] for key in keys], dtype=np.intp)
 
 
 def _extremes(
