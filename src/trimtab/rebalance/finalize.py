@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
-from typing import cast
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -39,8 +39,9 @@ def shares(value: float, fractional: bool, cap: Decimal | None = None) -> Decima
 def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings) -> Proposal:
     """Exact trades (lot by lot for sells), per-account results and the household result."""
     trades = _sell_trades(snap, decision) + _buy_trades(snap, decision)
+    fx = _effects(snap, trades)
     accounts = tuple(
-        _account_result(snap, decision, a, trades, settings) for a in range(len(snap.accounts))
+        _account_result(snap, decision, a, fx, settings) for a in range(len(snap.accounts))
     )
     held, household_held = positions(snap, trades, [r.cash_after for r in accounts])
     return Proposal(
@@ -48,7 +49,7 @@ def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings
         method=method,
         trades=tuple(trades),
         accounts=accounts,
-        household=_household_result(snap, trades, accounts, settings),
+        household=_household_result(snap, accounts, fx, settings),
         positions=held,
         household_positions=household_held,
     )
@@ -56,13 +57,14 @@ def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings
 
 def _sell_trades(snap: Snapshot, d: Decision) -> list[Trade]:
     out = []
-    for i in np.flatnonzero(d.lot_sells > 1e-9):
+    sold = np.flatnonzero(d.lot_sells > 1e-9)
+    for i, a, s, sell in zip(
+        sold.tolist(), snap.lot_account[sold].tolist(), snap.lot_security[sold].tolist(),
+        d.lot_sells[sold].tolist(), strict=True,
+    ):  # fmt: skip
         lot = snap.lots[i]
-        a, s = int(snap.lot_account[i]), int(snap.lot_security[i])
         account = snap.accounts[a]
-        qty = shares(
-            float(d.lot_sells[i]), account.fractional or not _whole(lot.quantity), lot.quantity
-        )
+        qty = shares(sell, account.fractional or not _whole(lot.quantity), lot.quantity)
         if qty <= 0:
             continue
         price = snap.securities[s].price
@@ -86,57 +88,97 @@ def _whole(q: Decimal) -> bool:
 
 def _buy_trades(snap: Snapshot, d: Decision) -> list[Trade]:
     out = []
-    for a, s in zip(*np.nonzero(d.buys > 1e-9), strict=True):
+    rows, cols = np.nonzero(d.buys > 1e-9)
+    for a, s, buy in zip(rows.tolist(), cols.tolist(), d.buys[rows, cols].tolist(), strict=True):
         account = snap.accounts[a]
-        qty = shares(float(d.buys[a, s]), account.fractional)
+        qty = shares(buy, account.fractional)
         if qty <= 0:
             continue
-        price = snap.securities[s].price
+        security = snap.securities[s]
         out.append(
             Trade(
-                account.account_id, snap.securities[s].symbol, Side.BUY, qty, price,
-                cents(qty * price), d.reasons.get((int(a), int(s)), "drift"),
+                account.account_id, security.symbol, Side.BUY, qty, security.price,
+                cents(qty * security.price), d.reasons.get((a, s), "drift"),
             )
         )  # fmt: skip
     return out
+
+
+class _Effects(NamedTuple):
+    """What one household's trades do, worked out once for all its accounts.
+
+    `holdings` (A, S) shares before; `mine[a]` account a's trades in proposal order; `net` (A, S)
+    shares bought minus sold, summed from 0 in trade order; `after` (A, S) the holdings with each
+    trade added in turn (the household figures' float order, kept apart from `net`'s);
+    `invested[a]` account a's lots at price, USD (exact).
+    """
+
+    holdings: np.ndarray
+    mine: list[list[Trade]]
+    net: np.ndarray
+    after: np.ndarray
+    invested: list[Decimal]
+
+
+def _effects(snap: Snapshot, trades: list[Trade]) -> _Effects:
+    account = {a.account_id: i for i, a in enumerate(snap.accounts)}
+    security = {s.symbol: i for i, s in enumerate(snap.securities)}
+    mine: list[list[Trade]] = [[] for _ in snap.accounts]
+    for t in trades:
+        mine[account[t.account_id]].append(t)
+    rows = [account[t.account_id] for t in trades]
+    cols = [security[t.symbol] for t in trades]
+    signed = [float(t.quantity) if t.side is Side.BUY else -float(t.quantity) for t in trades]
+    holdings = snap.holdings()
+    net = np.zeros(holdings.shape)
+    after = holdings.copy()
+    np.add.at(net, (rows, cols), signed)  # unbuffered: added one by one, in trade order
+    np.add.at(after, (rows, cols), signed)
+    invested = [_ZERO] * len(snap.accounts)
+    prices = [s.price for s in snap.securities]
+    lots = zip(snap.lots, snap.lot_account.tolist(), snap.lot_security.tolist(), strict=True)
+    for lot, a, s in lots:
+        invested[a] += lot.quantity * prices[s]
+    return _Effects(holdings, mine, net, after, invested)
 
 
 def _account_result(
     snap: Snapshot,
     d: Decision,
     a: int,
-    trades: list[Trade],
+    fx: _Effects,
     settings: Settings,
 ) -> AccountResult:
     """Account `a`'s figures. `drift_*` counts wash-group members and declared alternates as the
     model security they stand in for; `strict_drift_*` counts each symbol as itself."""
     account = snap.accounts[a]
-    mine = [t for t in trades if t.account_id == account.account_id]
-    held = snap.holdings()[a]
-    value = cents(account.cash + _holdings_value(snap, a))
+    mine = fx.mine[a]
+    value = cents(account.cash + fx.invested[a])
     flow = cents(Decimal(repr(float(d.flows[a]))))
     if a in d.exceptions and not mine:  # nothing happens: the unmet request stays a request
         flow = _ZERO
     sold = sum((t.value for t in mine if t.side is Side.SELL), _ZERO)
     bought = sum((t.value for t in mine if t.side is Side.BUY), _ZERO)
     cash_after = account.cash + flow + sold - bought
-    after = held + _net_shares(snap, mine)
+    held = fx.holdings[a] * snap.prices
+    after = (fx.holdings[a] + fx.net[a]) * snap.prices
     st, lt, est_tax = _realized(snap, a, mine, settings)
     traded = sold + bought
     est_cost = cents(traded * Decimal(repr(settings.costs.bps)) / 10000)
     reasons = d.exceptions.get(a, ())
     status = Status.EXCEPTION if reasons else (Status.TRADE if mine else Status.NO_TRADE)
-    target, tcash = snap.targets[a], float(snap.target_cash[a])
+    target, tcash, pool = snap.targets[a], float(snap.target_cash[a]), snap.pool(a)
+    cash, cash_f = float(account.cash), float(cash_after)
     return AccountResult(
-        strict_drift_before=drift(held * snap.prices, float(account.cash), target, tcash),
-        strict_drift_after=drift(after * snap.prices, float(cash_after), target, tcash),
+        strict_drift_before=drift(held, cash, target, tcash),
+        strict_drift_after=drift(after, cash_f, target, tcash),
         account_id=account.account_id,
         household_id=account.household_id,
         value=value,
         cash_before=cents(account.cash),
         cash_after=cents(cash_after),
-        drift_before=drift(held * snap.prices, float(account.cash), target, tcash, snap.pool(a)),
-        drift_after=drift(after * snap.prices, float(cash_after), target, tcash, snap.pool(a)),
+        drift_before=drift(held, cash, target, tcash, pool),
+        drift_after=drift(after, cash_f, target, tcash, pool),
         realized_st=cents(st),
         realized_lt=cents(lt),
         est_tax=est_tax,
@@ -180,38 +222,14 @@ def _realized(
     return st, lt, cents(st * (hh.st_rate + niit) + lt * (hh.lt_rate + niit))
 
 
-def _holdings_value(snap: Snapshot, a: int) -> Decimal:
-    total = _ZERO
-    for i in np.flatnonzero(snap.lot_account == a):
-        lot = snap.lots[i]
-        total += lot.quantity * snap.securities[int(snap.lot_security[i])].price
-    return total
-
-
-def _net_shares(snap: Snapshot, trades: list[Trade]) -> np.ndarray:
-    index = {s.symbol: i for i, s in enumerate(snap.securities)}
-    out = np.zeros(len(snap.securities))
-    for t in trades:
-        sign = 1.0 if t.side is Side.BUY else -1.0
-        out[index[t.symbol]] += sign * float(t.quantity)
-    return out
-
-
 def _household_result(
     snap: Snapshot,
-    trades: list[Trade],
     accounts: tuple[AccountResult, ...],
+    fx: _Effects,
     settings: Settings,
 ) -> HouseholdResult:
-    holdings = snap.holdings()
+    holdings, after = fx.holdings, fx.after
     values = snap.account_values(holdings)
-    after = holdings.copy()
-    index = {s.symbol: i for i, s in enumerate(snap.securities)}
-    acct = {a.account_id: i for i, a in enumerate(snap.accounts)}
-    for t in trades:
-        after[acct[t.account_id], index[t.symbol]] += float(t.quantity) * (
-            1 if t.side is Side.BUY else -1
-        )
     cash_after = np.array([float(r.cash_after) for r in accounts])
     if snap.household_target is not None:
         target, tcash = snap.household_target, snap.household_target_cash
