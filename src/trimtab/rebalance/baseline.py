@@ -13,6 +13,7 @@ import numpy as np
 
 from trimtab.config import Settings
 from trimtab.decision import Decision, Reason
+from trimtab.domain import Lot
 from trimtab.measures.targets import screened_target, split_pro_rata
 from trimtab.snapshot import Snapshot
 from trimtab.tax.relief import relieve
@@ -94,22 +95,41 @@ def _raise_cash(
 
 def _relieve(snap: Snapshot, a: int, sells: np.ndarray) -> np.ndarray:
     """Per-lot shares sold, choosing lots by the account's lot method."""
-    out = np.zeros(len(snap.lots))
     account = snap.accounts[a]
     hh = snap.household
-    for s in np.flatnonzero(sells > 0):
-        idx = np.flatnonzero((snap.lot_account == a) & (snap.lot_security == s))
-        lots = [snap.lots[i] for i in idx]
-        held = sum((lot.quantity for lot in lots), Decimal(0))
-        qty = min(Decimal(repr(round(float(sells[s]), 6))), held)
-        price = snap.securities[s].price
+    groups = _lots_by_security(snap, a)
+    amounts = sells.tolist()
+    where: list[int] = []
+    taken: list[float] = []
+    for s in np.flatnonzero(sells > 0).tolist():
+        position, lots, held = groups.get(s, ({}, [], Decimal(0)))
+        qty = min(Decimal(repr(round(amounts[s], 6))), held)
         picks = relieve(
-            account.lot_method, lots, qty, price=price, on=snap.as_of,
+            account.lot_method, lots, qty, price=snap.securities[s].price, on=snap.as_of,
             st_rate=hh.st_rate, lt_rate=hh.lt_rate,
         )  # fmt: skip
-        position = {lot.lot_id: i for i, lot in zip(idx, lots, strict=True)}
-        for lot, taken in picks:
-            out[position[lot.lot_id]] += float(taken)
+        for lot, shares in picks:
+            where.append(position[lot.lot_id])
+            taken.append(float(shares))
+    out = np.zeros(len(snap.lots))
+    out[where] = taken  # a lot is relieved at most once: the same as adding to 0.0
+    return out
+
+
+def _lots_by_security(
+    snap: Snapshot, a: int
+) -> dict[int, tuple[dict[str, int], list[Lot], Decimal]]:
+    """Per security index: account `a`'s lots of it in lot order (with each one's index among
+    the snapshot's lots, by lot_id) and their shares in all, from one pass over the lots instead
+    of a mask over all of them per security sold."""
+    out: dict[int, tuple[dict[str, int], list[Lot], Decimal]] = {}
+    mine = np.flatnonzero(snap.lot_account == a)
+    for i, s in zip(mine.tolist(), snap.lot_security[mine].tolist(), strict=True):
+        lot = snap.lots[i]
+        position, lots, held = out.get(s) or ({}, [], Decimal(0))
+        position[lot.lot_id] = i
+        lots.append(lot)
+        out[s] = (position, lots, held + lot.quantity)
     return out
 
 

@@ -32,17 +32,20 @@ def baseline_tax(snap: Snapshot, settings: Settings) -> Decimal:
     hh = snap.household
     niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else ZERO
     gains: dict[tuple[int, Term], Decimal] = {}
-    for i in np.flatnonzero(decision.lot_sells > 1e-9):
-        lot = snap.lots[i]
-        a = int(snap.lot_account[i])
+    sold = np.flatnonzero(decision.lot_sells > 1e-9)
+    for i, a, s, sell in zip(
+        sold.tolist(), snap.lot_account[sold].tolist(), snap.lot_security[sold].tolist(),
+        decision.lot_sells[sold].tolist(), strict=True,
+    ):  # fmt: skip
         account = snap.accounts[a]
         if not account.taxable:
             continue
+        lot = snap.lots[i]
         whole = lot.quantity == lot.quantity.to_integral_value()
-        qty = shares(float(decision.lot_sells[i]), account.fractional or not whole, lot.quantity)
+        qty = shares(sell, account.fractional or not whole, lot.quantity)
         if qty <= 0:
             continue
-        price = snap.securities[int(snap.lot_security[i])].price
+        price = snap.securities[s].price
         gain = cents(qty * price) - cents(lot.cost_basis * qty / lot.quantity)
         key = (a, term_of(lot.acquired, snap.as_of))
         gains[key] = gains.get(key, ZERO) + gain
