@@ -29,6 +29,8 @@ def D(  # noqa: N802
 
 def cents(value: Decimal | float | int) -> Decimal:
     """Round USD to cents, half to even (banker's rounding keeps sums unbiased)."""
+    if type(value) is Decimal:  # the common case, without `D`'s checks
+        return value.quantize(CENT, ROUND_HALF_EVEN)
     return D(value).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 

@@ -36,8 +36,7 @@ def baseline(snap: Snapshot, settings: Settings) -> Decision:
         sells, buys[a], problems = _account(
             snap, int(a), holdings[a], values[a] + flows[a], flows[a]
         )
-        for s in np.flatnonzero((sells > 0) | (buys[a] > 0)):
-            reasons[(int(a), int(s))] = _reason(snap, int(a), int(s), flows[a], sells[s] > 0)
+        reasons.update(_reasons(snap, int(a), sells, buys[a], float(flows[a])))
         lot_sells += _relieve(snap, int(a), sells)
         if problems:
             exceptions[int(a)] = problems
@@ -133,8 +132,20 @@ def _lots_by_security(
     return out
 
 
-def _reason(snap: Snapshot, a: int, s: int, flow: float, selling: bool) -> str:
-    if snap.exclude[a, s] and selling:
+def _reasons(
+    snap: Snapshot, a: int, sells: np.ndarray, buys: np.ndarray, flow: float
+) -> dict[tuple[int, int], str]:
+    """Why account `a` trades each security it sells or buys (shares), by (account, security)."""
+    selling = sells > 0
+    excluded, sold = snap.exclude[a].tolist(), selling.tolist()
+    return {
+        (a, s): _reason(excluded[s], flow, sold[s])
+        for s in np.flatnonzero(selling | (buys > 0)).tolist()
+    }
+
+
+def _reason(excluded: bool, flow: float, selling: bool) -> str:
+    if excluded and selling:
         return Reason.SCREEN
     if flow < 0 and selling:
         return Reason.CASH_RAISE
