@@ -16,7 +16,7 @@ from trimtab.names import AccountKind, Side, Status, Term
 from trimtab.rebalance.positions import positions
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal, Trade
 from trimtab.snapshot import Snapshot
-from trimtab.tax.holding import is_long_term
+from trimtab.tax.holding import term_of
 
 SHARE_STEP = Decimal("0.0001")
 _ZERO = Decimal(0)
@@ -59,10 +59,9 @@ def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings
 def _sell_trades(snap: Snapshot, d: Decision) -> list[Trade]:
     out = []
     sold = np.flatnonzero(d.lot_sells > 1e-9)
-    terms = sale_terms(snap, sold)
-    for i, a, s, sell, term in zip(
+    for i, a, s, sell in zip(
         sold.tolist(), snap.lot_account[sold].tolist(), snap.lot_security[sold].tolist(),
-        d.lot_sells[sold].tolist(), terms, strict=True,
+        d.lot_sells[sold].tolist(), strict=True,
     ):  # fmt: skip
         lot = snap.lots[i]
         account = snap.accounts[a]
@@ -74,6 +73,7 @@ def _sell_trades(snap: Snapshot, d: Decision) -> list[Trade]:
         # every sell says its gain and term; in a tax-deferred or tax-exempt account they are
         # informational (the account's realized_* and est_tax count taxable accounts only)
         gain = value - cents(lot.cost_basis * qty / lot.quantity)
+        term = term_of(lot.acquired, snap.as_of)
         out.append(
             Trade(
                 account.account_id, lot.symbol, Side.SELL, qty, price, value,
@@ -81,14 +81,6 @@ def _sell_trades(snap: Snapshot, d: Decision) -> list[Trade]:
             )
         )  # fmt: skip
     return out
-
-
-def sale_terms(snap: Snapshot, lots: np.ndarray) -> list[Term]:
-    """The term of a sale on the snapshot's day of each lot in `lots` (indices), as `term_of`
-    has it, in one vectorized pass over their acquisition dates."""
-    acquired = np.array([snap.lots[i].acquired for i in lots.tolist()], dtype="datetime64[D]")
-    long_term = is_long_term(acquired, snap.as_of).tolist()
-    return [Term.LONG if long else Term.SHORT for long in long_term]
 
 
 def _whole(q: Decimal) -> bool:

@@ -15,9 +15,10 @@ from trimtab.config import Settings
 from trimtab.money import cents
 from trimtab.names import Side, Term
 from trimtab.rebalance.baseline import baseline
-from trimtab.rebalance.finalize import sale_terms, shares
+from trimtab.rebalance.finalize import shares
 from trimtab.rebalance.proposal import Proposal
 from trimtab.snapshot import Snapshot
+from trimtab.tax.holding import term_of
 from trimtab.tax.records import Ledger
 
 ZERO = Decimal(0)
@@ -32,9 +33,9 @@ def baseline_tax(snap: Snapshot, settings: Settings) -> Decimal:
     niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else ZERO
     gains: dict[tuple[int, Term], Decimal] = {}
     sold = np.flatnonzero(decision.lot_sells > 1e-9)
-    for i, a, s, sell, term in zip(
+    for i, a, s, sell in zip(
         sold.tolist(), snap.lot_account[sold].tolist(), snap.lot_security[sold].tolist(),
-        decision.lot_sells[sold].tolist(), sale_terms(snap, sold), strict=True,
+        decision.lot_sells[sold].tolist(), strict=True,
     ):  # fmt: skip
         account = snap.accounts[a]
         if not account.taxable:
@@ -46,7 +47,7 @@ def baseline_tax(snap: Snapshot, settings: Settings) -> Decimal:
             continue
         price = snap.securities[s].price
         gain = cents(qty * price) - cents(lot.cost_basis * qty / lot.quantity)
-        key = (a, term)
+        key = (a, term_of(lot.acquired, snap.as_of))
         gains[key] = gains.get(key, ZERO) + gain
     total = ZERO
     for a in {a for a, _ in gains}:
