@@ -81,7 +81,9 @@ def relieve(
         raise TaxRuleError(f"cannot sell {quantity} shares: only {held} held")
     out: list[tuple[Lot, Decimal]] = []
     left = quantity
-    for lot in RELIEF[method](lots, price, on, st_rate, lt_rate):
+    # a single lot has one order whatever the method (most sells: one lot per position)
+    order = lots if len(lots) < 2 else RELIEF[method](lots, price, on, st_rate, lt_rate)
+    for lot in order:
         if left <= 0:
             break
         take = min(left, lot.quantity)
