@@ -1,4 +1,4 @@
-"""The baseline's lot relief: grouping an account's lots once gives the per-security masks' lots."""
+"""The baseline: its lot relief and its accounts-only mode agree with the plain computation."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from trimtab.check import load_checked
+from trimtab.config import Settings
 from trimtab.generate import write_sample_book
-from trimtab.rebalance.baseline import _lots_by_security, _relieve
+from trimtab.rebalance.baseline import _lots_by_security, _relieve, baseline
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
 from trimtab.tax.relief import relieve
@@ -65,3 +66,18 @@ def test_relieve_sells_the_same_shares_of_the_same_lots(tmp_path: Path) -> None:
             sells[rng.integers(held.shape[1])] += 1.0
             got, want = _relieve(snap, a, sells), _relieve_by_masks(snap, a, sells)
             assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_only_some_accounts_snaps_those_as_the_whole_baseline_does(tmp_path: Path) -> None:
+    for snap in _snapshots(tmp_path / "book"):
+        settings = Settings()
+        whole = baseline(snap, settings)
+        only = np.arange(len(snap.accounts)) % 2 == 0
+        part = baseline(snap, settings, only=only)
+        mine = only[snap.lot_account]
+        assert np.array_equal(part.lot_sells[mine], whole.lot_sells[mine])
+        assert not part.lot_sells[~mine].any() and not part.buys[~only].any()
+        assert np.array_equal(part.buys[only], whole.buys[only])
+        assert np.array_equal(part.flows, whole.flows)
+        assert part.reasons == {k: r for k, r in whole.reasons.items() if only[k[0]]}
+        assert part.exceptions == {a: e for a, e in whole.exceptions.items() if only[a]}

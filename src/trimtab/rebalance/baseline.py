@@ -22,8 +22,13 @@ FRACTION_STEP = 1e-4
 """Smallest share step in a fractional account."""
 
 
-def baseline(snap: Snapshot, settings: Settings) -> Decision:
-    """Snap every managed account to target; a household cash request is split pro rata."""
+def baseline(snap: Snapshot, settings: Settings, only: np.ndarray | None = None) -> Decision:
+    """Snap every managed account to target; a household cash request is split pro rata.
+
+    `only` (a boolean per account) limits the work to those accounts: the others neither trade
+    nor get reasons or exceptions, and the rest is as without it (each account is snapped on
+    its own, the request split over all). The baseline's tax needs its taxable accounts alone.
+    """
     n_a, n_s = snap.targets.shape
     holdings = snap.holdings()
     values = snap.account_values(holdings)
@@ -32,7 +37,7 @@ def baseline(snap: Snapshot, settings: Settings) -> Decision:
     lot_sells = np.zeros(len(snap.lots))
     reasons: dict[tuple[int, int], str] = {}
     exceptions: dict[int, tuple[str, ...]] = {}
-    for a in np.flatnonzero(snap.managed):
+    for a in np.flatnonzero(snap.managed if only is None else snap.managed & only):
         sells, buys[a], problems = _account(
             snap, int(a), holdings[a], values[a] + flows[a], flows[a]
         )

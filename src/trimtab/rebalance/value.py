@@ -28,7 +28,8 @@ def baseline_tax(snap: Snapshot, settings: Settings) -> Decimal:
     """Estimated tax (USD) of the baseline's proposal on this snapshot: its lot sales rounded to
     shares and taxed as `finalize` taxes them (household rates, NIIT when on), without building
     the whole proposal (the baseline is the desk's naive tool, what the proposal is measured to)."""
-    decision = baseline(snap, settings)
+    taxable = np.array([account.taxable for account in snap.accounts], dtype=bool)
+    decision = baseline(snap, settings, only=taxable)  # only taxable sales are taxed
     hh = snap.household
     niit = Decimal(repr(settings.tax.niit_rate)) if settings.tax.niit else ZERO
     gains: dict[tuple[int, Term], Decimal] = {}
