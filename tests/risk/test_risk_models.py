@@ -224,3 +224,36 @@ def test_generated_book_factor_form_keeps_tracking_error_and_substitutes(tmp_pat
     )
     assert np.array_equal(risk_model_for(with_setting).cov, model.cov)
     assert risk_model_for(book).loadings is None  # the default: dense
+
+
+def _model_digest(folder: Path) -> str:
+    import hashlib
+
+    model = risk_model_for(load_checked(folder))
+    h = hashlib.sha256()
+    for part in (model.cov, model.loadings, model.specific):
+        if part is not None:
+            h.update(np.ascontiguousarray(part).tobytes())
+    return h.hexdigest()
+
+
+def test_the_estimate_has_the_same_bits_whatever_the_blas_threads(tmp_path: Path) -> None:
+    """The estimate is part of every household's input digest: a run started with one BLAS
+    thread (as Dask sets, and leaks into the process that starts its workers) must see the same
+    model as one with all cores, or a rerun finds no household unchanged."""
+    import os
+    import subprocess
+    import sys
+
+    write_sample_book(tmp_path, 8, seed=0)
+    code = (
+        "import sys; from pathlib import Path; sys.path[:0] = sys.argv[2:]; "
+        "from tests.risk.test_risk_models import _model_digest; "
+        "print(_model_digest(Path(sys.argv[1])))"
+    )
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    one = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), *sys.path],
+        env=env, capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert one.stdout.strip() == _model_digest(tmp_path)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from trimtab.domain import Security
 from trimtab.risk.classes import KIND_IDIO_SHARE, class_corr, class_vol
@@ -122,6 +123,24 @@ def _factored(
 
 
 def estimated_model(
+    securities: Sequence[Security],
+    dates: np.ndarray,
+    symbols: Sequence[str],
+    closes: np.ndarray,
+    factors: int = 0,
+) -> RiskModel:
+    """`_estimated_model` on one BLAS thread: the same bits wherever it runs.
+
+    A threaded product or eigendecomposition of a few hundred securities rounds differently
+    with 1 or 2 threads, and the estimate is part of every household's input digest: a run
+    started with OPENBLAS_NUM_THREADS=1 (as Dask sets for its workers, and leaks into the
+    process that starts them) would find no household unchanged and solve them all again.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _estimated_model(securities, dates, symbols, closes, factors)
+
+
+def _estimated_model(
     securities: Sequence[Security],
     dates: np.ndarray,
     symbols: Sequence[str],
