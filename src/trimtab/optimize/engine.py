@@ -17,7 +17,6 @@ from trimtab.measures.targets import split_pro_rata
 from trimtab.names import AccountKind
 from trimtab.optimize.bands import band_breaches, band_messages
 from trimtab.optimize.build import (
-    AccountBase,
     Carry,
     LotCosts,
     account_base,
@@ -155,16 +154,14 @@ def _account(
 def _builder(
     snap: Snapshot, a: int, flow: float, settings: Settings, costs: LotCosts, carry: Carry
 ) -> Build:
-    kept: list[AccountBase] = []
+    base = account_base(snap, a, flow, settings)  # the same for every branch
 
     def build(
         no_buy: frozenset[str], no_loss: frozenset[str]
     ) -> tuple[ProblemData, np.ndarray, None]:
-        if not kept:
-            kept.append(account_base(snap, a, flow, settings))
         data, lots = account_problem(
             snap, a, flow, settings, costs, carry,
-            extra_no_buy=no_buy, extra_no_loss=no_loss, base=kept[0],
+            extra_no_buy=no_buy, extra_no_loss=no_loss, base=base,
         )  # fmt: skip
         return data, lots, None
 

@@ -38,9 +38,7 @@ def baseline_tax(snap: Snapshot, settings: Settings) -> Decimal:
         sold.tolist(), snap.lot_account[sold].tolist(), snap.lot_security[sold].tolist(),
         decision.lot_sells[sold].tolist(), strict=True,
     ):  # fmt: skip
-        account = snap.accounts[a]
-        if not account.taxable:
-            continue
+        account = snap.accounts[a]  # taxable: the baseline sold in no other account
         lot = snap.lots[i]
         whole = lot.quantity == lot.quantity.to_integral_value()
         qty = shares(sell, account.fractional or not whole, lot.quantity)
