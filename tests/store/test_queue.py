@@ -20,6 +20,7 @@ from trimtab.store import access
 from trimtab.store import review as rv
 from trimtab.store import workflow_tables as w
 from trimtab.store.access import Role
+from trimtab.workflow import codec
 from trimtab.workflow.rules import Hit
 from trimtab.workflow.save import save_outcomes
 from trimtab.workflow.task import Outcome
@@ -52,7 +53,7 @@ def _outcome(rng: random.Random, hid: str) -> Outcome:
         est_tax=rng.choice((Decimal(0), Decimal("12.34"), Decimal("-5.00"), Decimal("12.340"))),
         baseline_tax=None,
         trades=trades,
-        inputs="{}",
+        inputs=codec.pack("{}"),
         digest=f"{rng.getrandbits(64):016x}",
         payload="{}",
     )

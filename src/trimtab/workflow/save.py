@@ -80,7 +80,7 @@ def _proposal_row(
         "trades": o.trades,
         "exceptions": len(o.hits),
         "inputs_digest": o.digest,
-        "inputs": codec.pack(o.inputs),
+        "inputs": o.inputs,
         "payload": o.payload,
         "created_at": at,
         "decided_by": AUTO_APPROVER if approved else None,
@@ -94,22 +94,9 @@ def _proposal_row(
 def _children(conn: Connection, fresh: Sequence[Outcome], ids: Sequence[int]) -> None:
     trades, hits = [], []
     for o, pid in zip(fresh, ids, strict=True):
-        if o.proposal is not None:
-            trades += [
-                {
-                    "proposal_id": pid,
-                    "position": k,
-                    "account_id": t.account_id,
-                    "symbol": t.symbol,
-                    "side": t.side.value,
-                    "quantity": t.quantity,
-                    "price": t.price,
-                    "value": t.value,
-                    "lot_id": t.lot_id,
-                    "reason": t.reason,
-                }
-                for k, t in enumerate(o.proposal.trades)
-            ]
+        trades += [
+            {"proposal_id": pid, "position": k, **t._asdict()} for k, t in enumerate(o.trade_rows)
+        ]
         hits += [
             {
                 "proposal_id": pid,
