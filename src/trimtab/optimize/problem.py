@@ -139,7 +139,9 @@ class ProblemData:
 @dataclass(frozen=True, eq=False)
 class Solution:
     """Trades in fractions of the scale: `sells[l]` per lot, `buys[a, s]`, `placed[a]` the
-    household cash request each account takes; the objective and its terms."""
+    household cash request each account takes; the objective and its terms. `assembled` is the
+    solver's own record of the problem (`optimize.resolve.Assembled`; None from the reference or
+    a retried solve), from which a problem differing only in lot bounds is solved again."""
 
     sells: np.ndarray
     buys: np.ndarray
@@ -147,6 +149,7 @@ class Solution:
     terms: dict[str, float]
     status: str
     placed: np.ndarray | None = None
+    assembled: object | None = None
 
 
 def post_trade(

@@ -23,6 +23,7 @@ from trimtab.errors import InfeasibleError, OptimizationError
 from trimtab.optimize.bands import GroupVars, add_band_rows, slack_count
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 from trimtab.optimize.reduce import reduced
+from trimtab.optimize.resolve import Assembled
 
 _OK = {clarabel.SolverStatus.Solved, clarabel.SolverStatus.AlmostSolved}
 _INFEASIBLE = {clarabel.SolverStatus.PrimalInfeasible, clarabel.SolverStatus.AlmostPrimalInfeasible}
@@ -82,19 +83,39 @@ def _new() -> _Rows:
     return _Rows([], [], [], [])
 
 
-def solve(data: ProblemData) -> Solution:
+def solve(data: ProblemData, like: Solution | None = None) -> Solution:
     """Solve with Clarabel; raises InfeasibleError, or OptimizationError on a numerical failure.
 
     Securities nothing in the problem can touch are left out of the solve (`reduce.py`, exact);
-    the solution and its terms are over all of them."""
+    the solution and its terms are over all of them. When `data` is the problem `like` solved
+    but for its lots' bounds, `like`'s solver solves it again with the new bounds (`resolve.py`:
+    the same bits, without assembly and setup)."""
     small, keep = reduced(data)
-    raw = _solve(_risk_form(small))
+    small = _risk_form(small)
+    before = like.assembled if like is not None else None
+    if isinstance(before, Assembled) and before.fits(small, keep):
+        raw, assembled = _again(before, small)
+    else:
+        raw, assembled = _solve(small, keep)
     buys = raw.buys
     if keep is not None:
         buys = np.zeros(data.holdings.shape)
         buys[:, keep] = raw.buys
     terms = objective_terms(data, raw.sells, buys, raw.placed)
-    return Solution(raw.sells, buys, sum(terms.values()), terms, raw.status, raw.placed)
+    return Solution(raw.sells, buys, sum(terms.values()), terms, raw.status, raw.placed, assembled)
+
+
+def _again(before: Assembled, data: ProblemData) -> tuple[_Raw, Assembled | None]:
+    """`before`'s problem with `data`'s lot bounds, on `before`'s solver; a solve that does not
+    end cleanly is done afresh (the tolerance ladder decides it as for any problem)."""
+    _precheck(data)
+    b = before.rhs(data)
+    before.solver.update(b=b)
+    result = before.solver.solve()
+    if result.status != clarabel.SolverStatus.Solved:
+        return _solve(data, before.keep)
+    assembled = dataclasses.replace(before, data=data, b=b)
+    return _extract(data, result, TOLERANCES[0], before.pairs, before.offsets), assembled
 
 
 def _risk_form(data: ProblemData) -> ProblemData:
@@ -115,7 +136,7 @@ class _Raw(NamedTuple):
     status: str
 
 
-def _solve(data: ProblemData) -> _Raw:
+def _solve(data: ProblemData, keep: np.ndarray | None) -> tuple[_Raw, Assembled | None]:
     _precheck(data)
     n_a, n_s, n_l = data.shape
     ba, bs = data.buy_pairs()
@@ -184,10 +205,14 @@ def _solve(data: ProblemData) -> _Raw:
         cones += add_band_rows(data, g, where, ineq, soc, c)
         p_parts += _risk(data, 2 * data.risk_aversion * g.share, ys, fs, eq)
     _account_rows(data, ineq, ba, o_b, o_z if n_z else None)
+    max_rows = eq.count + ineq.count + np.arange(n_l)
     _bound_rows(data, ineq, n_l, n_b, o_b)
     if n_z:
         _placement_rows(data, eq, ineq, c, o_z)
-    return _run(data, n, p_parts, c, (eq, ineq, soc, cones), (ba, bs), (o_b, o_z))
+    raw, solver, b = _run(data, n, p_parts, c, (eq, ineq, soc, cones), (ba, bs), (o_b, o_z))
+    if solver is None:
+        return raw, None
+    return raw, Assembled(data, keep, solver, b, max_rows, (ba, bs), (o_b, o_z))
 
 
 def _risk(
@@ -281,13 +306,14 @@ def _settings(tolerance: float, refine: bool = True) -> clarabel.DefaultSettings
 
 def _fast(
     p: sp.csc_matrix, c: np.ndarray, a: sp.csc_matrix, b: np.ndarray, cones: list[object]
-) -> clarabel.DefaultSolution | None:
+) -> tuple[clarabel.DefaultSolver, clarabel.DefaultSolution] | None:
     """The first try, without iterative refinement of each step's linear solve: 1.6x quicker
     on a direct-indexed account (7.2 -> 4.5 ms, the same 17.5 iterations, objectives within
     6e-10). Only a clean "solved" is taken from it; anything else (infeasible included) is
-    decided by the refined solves of the tolerance ladder, as before."""
-    result = clarabel.DefaultSolver(p, c, a, b, cones, _settings(TOLERANCES[0], False)).solve()
-    return result if result.status == clarabel.SolverStatus.Solved else None
+    decided by the refined solves of the tolerance ladder, as before. (solver, result)."""
+    solver = clarabel.DefaultSolver(p, c, a, b, cones, _settings(TOLERANCES[0], False))
+    result = solver.solve()
+    return (solver, result) if result.status == clarabel.SolverStatus.Solved else None
 
 
 def _feasible(a: sp.csc_matrix, b: np.ndarray, n_eq: int, n_soc: int, x: np.ndarray) -> bool:
@@ -308,19 +334,34 @@ def _run(
     constraints: tuple[_Rows, _Rows, _Rows, list[int]],
     pairs: tuple[np.ndarray, np.ndarray],
     offsets: tuple[int, int],
-) -> _Raw:
-    """Solve; `constraints` are the equality, inequality and second-order cone rows, and the
-    cones' sizes."""
+) -> tuple[_Raw, clarabel.DefaultSolver | None, np.ndarray]:
+    """Solve: (trades, the solver when it may solve again with another right-hand side, the
+    right-hand side). `constraints` are the equality, inequality and second-order cone rows,
+    and the cones' sizes."""
     eq, ineq, soc, socs = constraints
-    o_b, o_z = offsets
     rows, cols, vals = (np.concatenate(part) for part in zip(*p_parts, strict=True))
     p = _csc(rows, cols, vals, (n, n))
     a, b = _stacked((eq, ineq, soc), n)
     cones = [clarabel.ZeroConeT(eq.count), clarabel.NonnegativeConeT(ineq.count)]
     cones += [clarabel.SecondOrderConeT(k) for k in socs]
-    result, tolerance = _fast(p, c, a, b, cones), TOLERANCES[0]
-    if result is None:
-        result, tolerance = _ladder(p, c, (a, b, cones), eq.count, soc.count)
+    fast = _fast(p, c, a, b, cones)
+    if fast is not None:
+        solver, result = fast
+        reusable = solver if solver.is_data_update_allowed() else None
+        return _extract(data, result, TOLERANCES[0], pairs, offsets), reusable, b
+    result, tolerance = _ladder(p, c, (a, b, cones), eq.count, soc.count)
+    return _extract(data, result, tolerance, pairs, offsets), None, b
+
+
+def _extract(
+    data: ProblemData,
+    result: clarabel.DefaultSolution,
+    tolerance: float,
+    pairs: tuple[np.ndarray, np.ndarray],
+    offsets: tuple[int, int],
+) -> _Raw:
+    """The trades of a solver's answer (fractions of scale), within the lots' bounds."""
+    o_b, o_z = offsets
     x = np.asarray(result.x)
     n_a, _, n_l = data.shape
     sells = np.clip(x[:n_l], data.lot_min, data.lot_max)

@@ -44,7 +44,8 @@ def solve_wash_safe(
         for nb, nl in ((no_buy | clash, no_loss), (no_buy, no_loss | clash)):
             try:
                 data, lots, extra = build(nb, nl)
-                options.append((nb, nl, (data, lots, extra, solve(data))))
+                # keeping the losses only zeroes lot bounds: solved again on the same solver
+                options.append((nb, nl, (data, lots, extra, solve(data, like=solved[3]))))
             except InfeasibleError:
                 continue
         if not options:
