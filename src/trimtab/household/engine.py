@@ -29,7 +29,7 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
     decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), snap.flows.copy())
     costs = lot_costs(snap, settings)
     try:
-        data, lots, managed, solution = solve_wash_safe(
+        data, lots, managed, solution, _ = solve_wash_safe(
             snap, costs, _builder(snap, settings, costs)
         )
     except (OptimizationError, ValueError):  # infeasible, or a solve that did not converge
@@ -52,7 +52,8 @@ def optimize_household(snap: Snapshot, settings: Settings) -> Decision:
         sells_f, buys_f = sells_f * 0, buys_f * 0
         terms = objective_terms(data, sells_f, buys_f, placed_f)
     missed = band_breaches(data, sells_f, buys_f, placed_f)
-    for i, reasons in band_messages(data, missed, solution.terms["bands"] / BAND_PENALTY).items():
+    excess = solution.terms["bands"] / BAND_PENALTY
+    for i, reasons in band_messages(data, missed, excess, solution).items():
         decision.exceptions[int(managed[i])] = reasons
     decision.lot_sells[lots] = sells
     decision.buys[managed] = buys

@@ -17,7 +17,14 @@ import numpy as np
 
 from trimtab.measures.bands import Breach, breaches
 from trimtab.optimize.diagnose import binding_limits
-from trimtab.optimize.problem import BAND_PENALTY, Group, ProblemData, group_gaps, post_trade
+from trimtab.optimize.problem import (
+    BAND_PENALTY,
+    Group,
+    ProblemData,
+    Solution,
+    group_gaps,
+    post_trade,
+)
 from trimtab.risk.model import psd_root
 
 if TYPE_CHECKING:
@@ -112,14 +119,18 @@ def is_household_group(g: Group) -> bool:
 
 
 def band_messages(
-    data: ProblemData, missed: list[tuple[int, list[Breach]]], solved_excess: float
+    data: ProblemData,
+    missed: list[tuple[int, list[Breach]]],
+    solved_excess: float,
+    like: Solution | None = None,
 ) -> dict[int, tuple[str, ...]]:
     """Exception reasons per account of the problem: each band missed and the limit that binds
-    (`binding_limits`), e.g. `drift 0.12 over tolerance 0.05: gain budget binds`; a household
-    group's bands read `household drift ...` on each of its accounts."""
+    (`binding_limits`; `like` is the solve of `data`), e.g. `drift 0.12 over tolerance 0.05:
+    gain budget binds`; a household group's bands read `household drift ...` on each of its
+    accounts."""
     if not missed:
         return {}
-    why = binding_limits(data, solved_excess)
+    why = binding_limits(data, solved_excess, like)
     out: dict[int, tuple[str, ...]] = {}
     for k, found in missed:
         g = data.groups[k]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from trimtab.errors import InfeasibleError, OptimizationError
-from trimtab.optimize.problem import BAND_PENALTY, ProblemData
+from trimtab.optimize.problem import BAND_PENALTY, ProblemData, Solution
 
 
 def binding_constraints(data: ProblemData) -> list[str]:
@@ -31,13 +31,14 @@ BAND_MET = 1e-7
 """A band excess (fractions of value, see `band_excess`) this small counts as met."""
 
 
-def binding_limits(data: ProblemData, solved_excess: float) -> str:
+def binding_limits(data: ProblemData, solved_excess: float, like: Solution | None = None) -> str:
     """Which hard limit keeps a band from being met, as `NAME binds` (docs/optimizer.md).
 
     `solved_excess` is the band excess of the solve (its `bands` term over the penalty). When the
     solve met every band, rounding to shares broke one. Else each family of hard limits is relaxed
     alone: those that let every band be met are named; failing that, those that bring the
-    bands closer; failing that, all of them together.
+    bands closer; failing that, all of them together. `like`, the solve of `data`, solves the
+    relaxations that only lift lot bounds again on its solver.
     """
     from trimtab.optimize.qp import solve
 
@@ -46,7 +47,7 @@ def binding_limits(data: ProblemData, solved_excess: float) -> str:
     alone, closer = [], []
     for name, relaxed in _limit_relaxations(data):
         try:
-            excess = solve(relaxed).terms["bands"] / BAND_PENALTY
+            excess = solve(relaxed, like=like).terms["bands"] / BAND_PENALTY
         except OptimizationError:
             continue
         if excess <= BAND_MET:

@@ -25,7 +25,7 @@ from trimtab.optimize.build import (
 )
 from trimtab.optimize.diagnose import binding_constraints
 from trimtab.optimize.explain import context, trade_reasons
-from trimtab.optimize.problem import BAND_PENALTY, ProblemData, objective_terms
+from trimtab.optimize.problem import BAND_PENALTY, ProblemData, Solution, objective_terms
 from trimtab.optimize.rounding import round_solution
 from trimtab.optimize.swapback import mark_swap_back, swapped
 from trimtab.optimize.washsafe import Build, solve_wash_safe
@@ -48,17 +48,24 @@ def optimize_accounts(snap: Snapshot, settings: Settings) -> Decision:
     wins (docs/optimizer.md, "Wash-sale conflicts"): at most twice the solves.
     """
     costs = lot_costs(snap, settings)
-    first, carry = _in_order(snap, settings, costs, frozenset())
+    solved: dict[int, Solution] = {}
+    first, carry = _in_order(snap, settings, costs, frozenset(), solved)
     if not carry.contested:
         return first
-    second, other = _in_order(snap, settings, costs, frozenset(carry.contested))
+    second, other = _in_order(snap, settings, costs, frozenset(carry.contested), solved)
     return second if _score(second, other, snap) < _score(first, carry, snap) else first
 
 
 def _in_order(
-    snap: Snapshot, settings: Settings, costs: LotCosts, keep: frozenset[str]
+    snap: Snapshot,
+    settings: Settings,
+    costs: LotCosts,
+    keep: frozenset[str],
+    solved: dict[int, Solution],
 ) -> tuple[Decision, Carry]:
-    """One pass over the accounts; `keep` are identities no account may sell at a loss."""
+    """One pass over the accounts; `keep` are identities no account may sell at a loss.
+    `solved` holds each account's first solve of the first pass: the second pass's first
+    problem often differs from it in lot bounds alone, and is then solved on its solver."""
     n_a, n_s = snap.targets.shape
     values = snap.account_values()
     flows = snap.flows + split_pro_rata(snap.household_flow, values, snap.managed)
@@ -66,7 +73,7 @@ def _in_order(
     decision = Decision(np.zeros((n_a, n_s)), np.zeros(len(snap.lots)), flows)
     for a in _order(snap):
         _contest(snap, int(a), costs, carry)
-        _account(snap, int(a), float(flows[a]), settings, costs, carry, decision)
+        _account(snap, int(a), float(flows[a]), settings, costs, carry, decision, solved)
     return decision, carry
 
 
@@ -103,11 +110,13 @@ def _account(
     costs: LotCosts,
     carry: Carry,
     decision: Decision,
+    solved: dict[int, Solution],
 ) -> None:
     try:
-        data, lots, _, solution = solve_wash_safe(
-            snap, costs, _builder(snap, a, flow, settings, costs, carry)
+        data, lots, _, solution, first = solve_wash_safe(
+            snap, costs, _builder(snap, a, flow, settings, costs, carry), solved.get(a)
         )
+        solved.setdefault(a, first)
     except InfeasibleError:
         data, _ = account_problem(snap, a, flow, settings, costs, carry)
         decision.exceptions[a] = ("infeasible: " + "; ".join(binding_constraints(data)),)
@@ -145,7 +154,8 @@ def _account(
     mark_swap_back(snap, decision, lots, swapped(snap, data, lots, costs, settings))
     _carry_forward(snap, lots, sells, buys, costs, carry)
     missed = band_breaches(data, sells_f, buys_f)
-    bands = band_messages(data, missed, solution.terms["bands"] / BAND_PENALTY).get(0, ())
+    excess = solution.terms["bands"] / BAND_PENALTY
+    bands = band_messages(data, missed, excess, solution).get(0, ())
     conflicts = _screen_conflicts(snap, a, lots)
     if conflicts or bands:
         decision.exceptions[a] = bands + conflicts

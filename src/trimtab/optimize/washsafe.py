@@ -10,7 +10,7 @@ then both sides are forbidden.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -26,20 +26,33 @@ Build = Callable[[frozenset[str], frozenset[str]], tuple[ProblemData, np.ndarray
 """(identities not to buy, not to sell at a loss) -> (data, snapshot lot indices, extra)."""
 
 
+class Safe(NamedTuple):
+    """A wash-safe solve: the problem solved last, its lots, the builder's extra, its solution,
+    and the solution of the first problem built (a later pass may solve that one's again)."""
+
+    data: ProblemData
+    lots: np.ndarray
+    extra: Any
+    solution: Solution
+    first: Solution
+
+
 def solve_wash_safe(
-    snap: Snapshot, costs: LotCosts, build: Build
-) -> tuple[ProblemData, np.ndarray, Any, Solution]:
-    """The solution of the problem `build` makes, with no identity both loss-sold and bought."""
+    snap: Snapshot, costs: LotCosts, build: Build, like: Solution | None = None
+) -> Safe:
+    """The solution of the problem `build` makes, with no identity both loss-sold and bought.
+
+    `like`: the solution of a problem like the first one built (the same account in an earlier
+    pass); where only lot bounds differ it is solved again on that solver (`qp.solve`)."""
     no_buy: frozenset[str] = frozenset()
     no_loss: frozenset[str] = frozenset()
-    solved: tuple[ProblemData, np.ndarray, Any, Solution] | None = None
+    data, lots, extra = build(no_buy, no_loss)
+    solved = (data, lots, extra, solve(data, like=like))
+    first = solved[3]
     for _ in range(MAX_CONFLICT_ROUNDS):
-        if solved is None:  # the winning branch of the last round is reused, not solved again
-            data, lots, extra = build(no_buy, no_loss)
-            solved = (data, lots, extra, solve(data))
         clash = clashes(snap, solved[1], solved[3], costs)
         if not clash:
-            return solved
+            return Safe(*solved, first)
         options = []
         for nb, nl in ((no_buy | clash, no_loss), (no_buy, no_loss | clash)):
             try:
@@ -50,10 +63,11 @@ def solve_wash_safe(
                 continue
         if not options:
             raise InfeasibleError("wash-sale rules leave no feasible trades")
+        # the winning branch is the next round's starting solve, not solved again
         no_buy, no_loss, solved = min(options, key=lambda o: o[2][3].objective)
     both = no_buy | no_loss
     data, lots, extra = build(both, both)
-    return data, lots, extra, solve(data)
+    return Safe(data, lots, extra, solve(data), first)
 
 
 def clashes(
