@@ -4,6 +4,7 @@ decisions, release, audit and reproduction."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -214,6 +215,37 @@ def test_a_proposal_is_reproduced_byte_for_byte_from_the_store(stored: Stored) -
     stored_payload, again = reproduce(engine, with_trades[0].proposal_id)
     assert '"trades":[{' in stored_payload
     assert again.encode() == stored_payload.encode()
+
+
+def test_the_stored_trades_are_the_payloads_trades(stored: Stored) -> None:
+    """The workers send trades back as rows, not as the proposal's records: the rows stored are
+    the payload's trades, in order, to the cent."""
+    engine = stored()
+    run_day(engine)
+    with engine.connect() as conn:
+        query = sa.select(w.proposals.c.proposal_id, w.proposals.c.payload)
+        payloads = dict(conn.execute(query).all())
+        rows = conn.execute(
+            sa.select(w.proposed_trades).order_by(
+                w.proposed_trades.c.proposal_id, w.proposed_trades.c.position
+            )
+        ).all()
+    stored_trades: dict[int, list[tuple[object, ...]]] = defaultdict(list)
+    for r in rows:
+        stored_trades[r.proposal_id].append(
+            (r.account_id, r.symbol, r.side, r.quantity, r.price, r.value, r.lot_id, r.reason)
+        )
+    expected = {}
+    for pid, text in payloads.items():
+        proposal = json.loads(text)["proposal"]
+        trades = proposal["trades"] if proposal is not None else []
+        expected[pid] = [
+            (t["account_id"], t["symbol"], t["side"], Decimal(t["quantity"]),
+             Decimal(t["price"]), Decimal(t["value"]), t["lot_id"], t["reason"])
+            for t in trades
+        ]  # fmt: skip
+    assert sum(map(len, expected.values())) > 0
+    assert {p: t for p, t in expected.items() if t} == dict(stored_trades)
 
 
 def test_the_audit_log_refuses_updates_and_deletes(stored: Stored) -> None:
