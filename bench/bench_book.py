@@ -20,7 +20,8 @@ It is written as CSV files (`--book DIR` reuses or keeps them), then for each da
 SQLite in a temporary folder; `postgres` a fresh database on the local server, dropped after) it
 is read and checked (`db import` does the same), imported and run once, a first run: every
 household is new, so every one is solved. Printed: seconds per step, households/s and
-accounts/s of the run, peak memory (resident set, this process and the largest worker).
+accounts/s of the run, peak memory (resident set, this process and the largest worker) and CPU
+seconds (this process, the workers; how busy that kept the cores).
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ def one_database(folder: Path, url: str, args: argparse.Namespace) -> None:
             result, seconds = timed_run(engine, executor, args)
     print_run(result, seconds, accounts)
     print(f"  peak memory of the run: {peak.text()}")
+    print(f"  CPU of the run: {peak.cpu_text(seconds)}")
     engine.dispose()
 
 
