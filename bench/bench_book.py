@@ -174,8 +174,10 @@ def scale_out(folder: Path, tmp: Path, args: argparse.Namespace) -> None:
             Client(cluster) as client,
         ):
             print(f"\ndask, {n} worker{'s' if n > 1 else ''} (load average {_load()})")
-            result, seconds = timed_run(engine, DaskExecutor(client=client), args)
+            with PeakMemory() as usage:
+                result, seconds = timed_run(engine, DaskExecutor(client=client), args)
         print_run(result, seconds, accounts)
+        print(f"  CPU of the run: {usage.cpu_text(seconds)}")
         rate[n] = result.households / seconds
         engine.dispose()
     print(f"\nscale-out factor, 2 workers / 1: {rate[2] / rate[1]:.2f}x")

@@ -5,8 +5,8 @@ the CPU seconds they used.
 fork server (trimtab's default) are the fork server's children, and Dask's belong to the
 nanny. So a thread samples the resident set (RSS) of the whole process tree every `period`
 seconds and keeps each process's largest: a peak shorter than the period can be missed. CPU
-seconds are each process's last reading (user + system) since the `with` began, so a process that
-ends between two samples loses at most one period's worth.
+seconds are each process's last reading (user + system) less what it had used when the `with`
+began, so a process that ends between two samples loses at most one period's worth.
 """
 
 from __future__ import annotations
@@ -31,13 +31,17 @@ class PeakMemory:
         self._cpu_start = 0.0
         self.cpu_own = 0.0
         self._cpu_children: dict[int, float] = {}
-        self._seen_before: set[int] = set()
+        self._cpu_base: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def __enter__(self) -> PeakMemory:
         self._cpu_start = _cpu(self._me)
-        self._seen_before = {c.pid for c in self._me.children(recursive=True)}
+        for child in self._me.children(recursive=True):  # already running: count from here
+            try:
+                self._cpu_base[child.pid] = _cpu(child)
+            except psutil.Error:
+                continue
         self._sample()
         self._thread.start()
         return self
@@ -59,15 +63,15 @@ class PeakMemory:
         for child in self._me.children(recursive=True):
             try:
                 rss = child.memory_info().rss / MIB
-                if child.pid not in self._seen_before:
-                    self._cpu_children[child.pid] = _cpu(child)
+                self._cpu_children[child.pid] = _cpu(child) - self._cpu_base.get(child.pid, 0.0)
             except psutil.Error:  # it ended between the listing and the reading
                 continue
             self.largest_child = max(self.largest_child, rss)
 
     @property
     def cpu_children(self) -> float:
-        """CPU seconds of the processes started inside the `with` (workers, fork server)."""
+        """CPU seconds the processes below this one used inside the `with` (workers, fork
+        server, Dask's nannies)."""
         return sum(self._cpu_children.values())
 
     def cpu_text(self, wall: float) -> str:
@@ -75,8 +79,8 @@ class PeakMemory:
         cores = psutil.cpu_count() or 1
         busy = (self.cpu_own + self.cpu_children) / (wall * cores) if wall > 0 else 0.0
         return (
-            f"{self.cpu_own:,.1f} s (this process), {self.cpu_children:,.1f} s (processes it "
-            f"started), {100 * busy:.0f}% of {cores} cores"
+            f"{self.cpu_own:,.1f} s (this process), {self.cpu_children:,.1f} s (the processes "
+            f"below it), {100 * busy:.0f}% of {cores} cores"
         )
 
     def text(self) -> str:
