@@ -53,6 +53,28 @@ def test_a_re_solve_with_other_lot_bounds_gives_the_fresh_solves_bits(
     assert_same_bits(solve(data, like=again), first)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_re_solve_with_a_household_cash_request_to_place(seed: int) -> None:
+    """With a request the solve places (an equality row after the lot bounds' rows were laid
+    out), the bounds are still written where they sit."""
+    data = dataclasses.replace(
+        problem(seed),
+        placed_total=-0.02,
+        placed_min=np.array([-0.05]),
+        placed_max=np.array([0.0]),
+        placed_cost=np.array([0.001]),
+    )
+    assert data.places_flow
+    first = solve(data)
+    branch = keep_losses(data)
+    again, fresh = solve(branch, like=first), solve(branch)
+    assert isinstance(first.assembled, Assembled) and isinstance(again.assembled, Assembled)
+    assert again.assembled.solver is first.assembled.solver
+    assert_same_bits(again, fresh)
+    assert again.placed is not None and fresh.placed is not None
+    assert np.array_equal(again.placed, fresh.placed)
+
+
 def test_a_forced_sale_is_a_bound_too() -> None:
     data = problem(3)
     first = solve(data)

@@ -205,10 +205,11 @@ def _solve(data: ProblemData, keep: np.ndarray | None) -> tuple[_Raw, Assembled 
         cones += add_band_rows(data, g, where, ineq, soc, c)
         p_parts += _risk(data, 2 * data.risk_aversion * g.share, ys, fs, eq)
     _account_rows(data, ineq, ba, o_b, o_z if n_z else None)
-    max_rows = eq.count + ineq.count + np.arange(n_l)
+    bounds_at = ineq.count  # the lots' maximum rows, among the inequalities
     _bound_rows(data, ineq, n_l, n_b, o_b)
     if n_z:
         _placement_rows(data, eq, ineq, c, o_z)
+    max_rows = eq.count + bounds_at + np.arange(n_l)  # the inequalities follow all equalities
     raw, solver, b = _run(data, n, p_parts, c, (eq, ineq, soc, cones), (ba, bs), (o_b, o_z))
     if solver is None:
         return raw, None
