@@ -5,7 +5,8 @@ with some lots' maximum sale set to zero: the same matrices P and A and the same
 another right-hand side b. Clarabel's setup (equilibration, ordering, symbolic factorization)
 depends on P and A alone, so the solver of the first problem, given the new b, solves the second
 from the same start a fresh solver would take, to the same bits (tested), without the setup and
-the assembly: a quarter of a book's solves, each about 1 ms cheaper.
+the assembly: a third of a book's solves (840 of 2,660 on 403 households), each about 1 ms
+cheaper.
 """
 
 from __future__ import annotations
