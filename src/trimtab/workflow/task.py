@@ -32,7 +32,7 @@ from trimtab.risk.model import RiskModel
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
 from trimtab.tax.records import Ledger
-from trimtab.workflow import codec
+from trimtab.workflow import codec, wire
 from trimtab.workflow.rules import ERROR, Facts, Hit, check
 from trimtab.workflow.screen import Context, triggers
 
@@ -100,6 +100,14 @@ class Chunk:
 
     records: Book
     jobs: tuple[Job, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as columns of plain values (`wire`): 5x cheaper to send than the records."""
+        return (_chunk, (wire.pack_book(self.records, HOUSEHOLD_FIELDS), self.jobs))
+
+
+def _chunk(fields: dict[str, wire.Packed], jobs: tuple[Job, ...]) -> Chunk:
+    return Chunk(wire.unpack_book(fields), jobs)
 
 
 class TradeRow(NamedTuple):
