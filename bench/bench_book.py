@@ -40,7 +40,7 @@ from typing import Any
 
 from bench_day import database
 from memory import PeakMemory
-from trimtab.batch import DaskExecutor, Executor, SequentialExecutor, make
+from trimtab.batch import BATCH_CONFIG, DaskExecutor, Executor, SequentialExecutor, make
 from trimtab.check import load_checked
 from trimtab.generate import MEAN_ACCOUNTS, write_sample_book
 from trimtab.store import import_book, make_engine, upgrade
@@ -64,6 +64,11 @@ def main() -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--profile", action="store_true", help="seconds by phase, one process")
     mode.add_argument("--dask", action="store_true", help="1 vs 2 Dask workers")
+    parser.add_argument(
+        "--dask-defaults",
+        action="store_true",
+        help="with --dask: Dask's own defaults, not BATCH_CONFIG (worker profiler on...)",
+    )
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, load average: {_load()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,7 +79,8 @@ def main() -> None:
             write_sample_book(folder, households, seed=args.seed, direct_share=args.direct_share)
             print(f"generate  {time.perf_counter() - start:7.1f} s")
         if args.dask:
-            scale_out(folder, Path(tmp), args)
+            risk = (args.risk or ["dense"])[0]
+            scale_out(with_risk(folder, Path(tmp) / f"book-{risk}", risk), Path(tmp), args)
             return
         for risk in args.risk or ["dense"]:
             book = with_risk(folder, Path(tmp) / f"book-{risk}", risk)
@@ -154,6 +160,7 @@ def print_run(result: RunResult, seconds: float, accounts: int) -> None:
 
 def scale_out(folder: Path, tmp: Path, args: argparse.Namespace) -> None:
     """The same first run on a local Dask cluster of 1 then 2 single-threaded workers."""
+    import dask
     from distributed import Client, LocalCluster
 
     seed = tmp / "seed.sqlite"
@@ -165,11 +172,14 @@ def scale_out(folder: Path, tmp: Path, args: argparse.Namespace) -> None:
     del book
     engine.dispose()
     rate = {}
+    config = {} if args.dask_defaults else BATCH_CONFIG
+    print(f"dask config: {config or 'Dask defaults'}")
     for n in (1, 2):
         copy = tmp / f"dask{n}.sqlite"
         shutil.copy(seed, copy)
         engine = make_engine(f"sqlite:///{copy}")
         with (
+            dask.config.set(config),
             LocalCluster(n_workers=n, threads_per_worker=1, processes=True) as cluster,
             Client(cluster) as client,
         ):

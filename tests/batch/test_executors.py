@@ -3,13 +3,15 @@ Dask cluster; `trimtab run --scheduler` stores them like any other run."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import dask
 import pytest
 from distributed import Client, LocalCluster
 
-from trimtab.batch import DaskExecutor, PoolExecutor, SequentialExecutor
+from trimtab.batch import BATCH_CONFIG, DaskExecutor, PoolExecutor, SequentialExecutor
 from trimtab.generate import generate_book
 from trimtab.store import import_book, make_engine, upgrade
 from trimtab.workflow.prepare import jobs_and_chunks
@@ -20,10 +22,19 @@ from trimtab.workflow.task import solve_chunk
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as c:
+    options = {"threads_per_worker": 1, "processes": True, "dashboard_address": ":0"}
+    with dask.config.set(BATCH_CONFIG), LocalCluster(n_workers=2, **options) as c:
         yield c
+
+
+def test_the_documented_environment_gives_the_batch_config() -> None:
+    """docs/performance.md tells a firm to start its cluster with these variables."""
+    doc = (Path(__file__).parents[2] / "docs" / "performance.md").read_text()
+    env = dict(re.findall(r"`(DASK_[A-Z_]+)=([^`]+)`", doc))
+    assert len(env) == len(BATCH_CONFIG)
+    with dask.config.set(dask.config.collect_env(env)):
+        for key, value in BATCH_CONFIG.items():
+            assert dask.config.get(key) == value
 
 
 @pytest.fixture(

@@ -4,6 +4,13 @@
 so callers store results as they come and the order of completion never changes the results.
 """
 
-from trimtab.batch.executors import DaskExecutor, Executor, PoolExecutor, SequentialExecutor, make
+from trimtab.batch.executors import (
+    BATCH_CONFIG,
+    DaskExecutor,
+    Executor,
+    PoolExecutor,
+    SequentialExecutor,
+    make,
+)
 
-__all__ = ["DaskExecutor", "Executor", "PoolExecutor", "SequentialExecutor", "make"]
+__all__ = ["BATCH_CONFIG", "DaskExecutor", "Executor", "PoolExecutor", "SequentialExecutor", "make"]

@@ -18,6 +18,16 @@ from trimtab.errors import ConfigError
 
 Task = Callable[[Any, Any], Any]
 
+BATCH_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+}
+"""Dask settings for a cluster that runs the batch (`dask.config.set`, or the matching
+`DASK_DISTRIBUTED__...` environment variables where the scheduler and workers start). Dask's
+defaults sample each worker's stack every 10 ms for its dashboard and check every process's
+event loop every 20 ms: on an idle 2-worker LocalCluster that is 5% of a core per worker and 6%
+in the calling process, CPU taken from the solves (docs/performance.md, "Scale-out on Dask")."""
+
 
 class Executor(Protocol):
     """Runs `task(shared, chunk)` for every chunk; yields (index, result) as chunks finish."""
@@ -157,4 +167,4 @@ def make(workers: int | None = None, scheduler: str | None = None) -> Executor:
     return PoolExecutor(workers)
 
 
-__all__ = ["DaskExecutor", "Executor", "PoolExecutor", "SequentialExecutor", "make"]
+__all__ = ["BATCH_CONFIG", "DaskExecutor", "Executor", "PoolExecutor", "SequentialExecutor", "make"]
