@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import date
 from decimal import Decimal
 
@@ -65,6 +66,12 @@ def test_text_is_canonical() -> None:
     value = {"b": [1.5, float("nan")], "a": Decimal("2.50"), "c": date(2026, 1, 2)}
     assert codec.dumps(value) == '{"a":"2.50","b":[1.5,null],"c":"2026-01-02"}'
     assert codec.unpack(codec.pack(codec.dumps(value))) == codec.dumps(value)
+
+
+def test_inputs_stored_at_an_earlier_compression_level_still_read() -> None:
+    text = codec.dumps({"lots": [{"quantity": "12.5", "symbol": "VOO"}] * 50})
+    assert codec.unpack(zlib.compress(text.encode(), 6)) == text
+    assert len(codec.pack(text)) < len(text) / 4
 
 
 def test_encoding_is_by_type_and_subclasses_keep_their_rules() -> None:

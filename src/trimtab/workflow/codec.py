@@ -112,8 +112,10 @@ def digest(text: str) -> str:
 
 
 def pack(text: str) -> bytes:
-    """Compressed UTF-8 text, for the store's large input columns."""
-    return zlib.compress(text.encode(), 6)
+    """Compressed UTF-8 text, for the store's large input columns. zlib's fastest level: on
+    the generated book's household inputs (21.7 KB a household) 0.18 ms and 6.2 KB, against
+    0.72 ms and 5.4 KB at level 6 (any level decompresses the same way)."""
+    return zlib.compress(text.encode(), 1)
 
 
 def unpack(blob: bytes) -> str:
