@@ -10,9 +10,11 @@ Usage:
       the same book under each risk model: `dense` (default: the Ledoit-Wolf estimate from the
       generated price history), `factors` (that estimate in factor form, optimizer.risk_factors
       = 10) and `class` (no price history: the class model, exactly a factor model)
-  .venv/bin/python bench/bench_book.py --dask --accounts 5000
+  .venv/bin/python bench/bench_book.py --dask --accounts 5000 --risk factors [--dask-defaults]
       the same run on a local Dask cluster of 1, then 2 worker processes (1 thread each), and
-      the scale-out factor (throughput with 2 / throughput with 1)
+      the scale-out factor (throughput with 2 / throughput with 1); the cluster starts with
+      `trimtab.batch.BATCH_CONFIG` (no stack profiler, a 1 s event-loop check), or with Dask's
+      own defaults
 
 The book is issue 13's mix by default: 30% of accounts direct-indexed (~100 stocks), the rest on
 ETF models of 9 positions, a third of households managed as one portfolio on a household model.
