@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,11 @@ from trimtab.workflow import wire
 from trimtab.workflow.prepare import jobs_and_chunks
 from trimtab.workflow.screen import Context
 from trimtab.workflow.task import HOUSEHOLD_FIELDS
+
+
+@dataclass(frozen=True)
+class _Empty:
+    """A record without fields."""
 
 
 def _same(a: Any, b: Any) -> None:
@@ -64,6 +69,7 @@ def test_mixed_and_empty_columns_travel_as_they_are() -> None:
     for a, b in zip(wire.unpack(packed), accounts, strict=True):
         _same(a, b)
     assert wire.unpack(wire.pack(())) == ()
+    assert wire.unpack(wire.pack((_Empty(), _Empty()))) == (_Empty(), _Empty())
     mixed = (accounts[0], Lot("L", "A1", "X", Decimal(1), Decimal(2), date(2026, 1, 2)))
     assert wire.pack(mixed)[0] == "as is"
     assert wire.unpack(wire.pack(mixed)) == mixed

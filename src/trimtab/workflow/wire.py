@@ -76,10 +76,10 @@ def _column(values: tuple[Any, ...]) -> Column:
 
 @cache
 def _init_fields(kind: type) -> tuple[str, ...] | None:
-    """The record type's fields in `__init__` order, or None when some field is not set by
-    `__init__` (its rebuilt value would not be the sent one)."""
+    """The record type's fields in `__init__` order, or None when it has none or some field is
+    not set by `__init__` (its rebuilt value would not be the sent one)."""
     fields = dataclasses.fields(kind)
-    if any(not f.init for f in fields):
+    if not fields or any(not f.init for f in fields):
         return None
     return tuple(f.name for f in fields)
 
