@@ -69,6 +69,9 @@ def test_sequential_pool_and_dask_give_identical_proposals(
     assert len(alone) == 4
     assert any('"trades":[{' in p for p in alone.values())
     assert payloads(PoolExecutor(2), store) == alone
+    warmed = PoolExecutor(2)
+    warmed.warm(solve_chunk)  # the fork server starts in the background as the run begins
+    assert payloads(warmed, store) == alone
     with Client(cluster) as client:
         assert payloads(DaskExecutor(client=client), store) == alone
 

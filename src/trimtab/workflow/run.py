@@ -71,6 +71,7 @@ def run_day(
     """
     who = actor or audit.default_actor()
     run_exec = executor or SequentialExecutor()
+    run_exec.warm(solve_chunk)  # workers get ready while the book is read
     plan = plan_day(engine, as_of, method)
     book, day, shared = plan.book, plan.as_of, plan.shared
     settings = book.settings
