@@ -23,7 +23,7 @@ from trimtab.store.access import Role
 from trimtab.workflow import codec
 from trimtab.workflow.rules import Hit
 from trimtab.workflow.save import save_outcomes
-from trimtab.workflow.task import Outcome
+from trimtab.workflow.task import Outcome, TradeRow
 
 DAYS = (date(2026, 11, 19), date(2026, 11, 20))
 HOUSEHOLDS = [f"H{n:02d}" for n in range(40)]
@@ -52,7 +52,19 @@ def _outcome(rng: random.Random, hid: str) -> Outcome:
         value=rng.choice((Decimal("1000.00"), Decimal("250000.5"), Decimal("99.99"), Decimal(7))),
         est_tax=rng.choice((Decimal(0), Decimal("12.34"), Decimal("-5.00"), Decimal("12.340"))),
         baseline_tax=None,
-        trades=trades,
+        trade_rows=tuple(
+            TradeRow(
+                f"{hid}-A0",
+                "VOO",
+                "buy",
+                Decimal(k + 1),
+                Decimal(400),
+                Decimal(400 * (k + 1)),
+                None,
+                "model",
+            )
+            for k in range(trades)
+        ),
         inputs=codec.pack("{}"),
         digest=f"{rng.getrandbits(64):016x}",
         payload="{}",

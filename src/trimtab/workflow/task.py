@@ -139,12 +139,16 @@ class Outcome:
     value: Decimal
     est_tax: Decimal
     baseline_tax: Decimal | None
-    trades: int
     inputs: bytes
     digest: str
     payload: str
     proposal: Proposal | None = None
     trade_rows: tuple[TradeRow, ...] = ()
+
+    @property
+    def trades(self) -> int:
+        """How many trades the proposal has (the rows stored for it)."""
+        return len(self.trade_rows)
 
 
 def solve_chunk(shared: Shared, chunk: Chunk) -> list[Outcome]:
@@ -294,7 +298,6 @@ def _outcome(
         value,
         est_tax,
         baseline,
-        len(rows),
         codec.pack(inputs),
         digest,
         payload,
@@ -304,7 +307,7 @@ def _outcome(
 
 
 def _unchanged(hid: str, digest: str) -> Outcome:
-    return Outcome(hid, UNCHANGED, (), (), Decimal(0), Decimal(0), None, 0, b"", digest, "")
+    return Outcome(hid, UNCHANGED, (), (), Decimal(0), Decimal(0), None, b"", digest, "")
 
 
 def input_digest(shared: Shared, inputs: str) -> str:
