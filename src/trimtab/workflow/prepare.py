@@ -25,7 +25,14 @@ from trimtab.store import tables as t
 from trimtab.store import workflow_tables as w
 from trimtab.workflow import codec
 from trimtab.workflow.screen import Break, Context
-from trimtab.workflow.task import HOUSEHOLD_FIELDS, Chunk, Job, Shared, household_records
+from trimtab.workflow.task import (
+    HOUSEHOLD_FIELDS,
+    Chunk,
+    Job,
+    Shared,
+    household_book,
+    household_records,
+)
 
 LOCKED_STATES = ("approved", "released")
 """A household whose current proposal is in one of these states is not proposed for again."""
@@ -194,9 +201,7 @@ def _chunks(book: Book, jobs: list[Job], size: int) -> Iterator[Chunk]:
         for job in part:
             for name, records in household_records(book, job.household_id).items():
                 fields[name].extend(records)
-        # only the household fields travel in a chunk: the book-wide ones are in Shared
-        records = Book(securities=(), models=(), **{k: tuple(v) for k, v in fields.items()})  # type: ignore[arg-type]
-        yield Chunk(records, part)
+        yield Chunk(household_book({k: tuple(v) for k, v in fields.items()}), part)
 
 
 def imported_at(conn: Connection) -> str | None:

@@ -103,11 +103,17 @@ class Chunk:
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as columns of plain values (`wire`): 5x cheaper to send than the records."""
-        return (_chunk, (wire.pack_book(self.records, HOUSEHOLD_FIELDS), self.jobs))
+        return (_chunk, (wire.pack_fields(self.records, HOUSEHOLD_FIELDS), self.jobs))
 
 
 def _chunk(fields: dict[str, wire.Packed], jobs: tuple[Job, ...]) -> Chunk:
-    return Chunk(wire.unpack_book(fields), jobs)
+    return Chunk(household_book(wire.unpack_fields(fields)), jobs)
+
+
+def household_book(records: Mapping[str, tuple[Any, ...]]) -> Book:
+    """A book of household records only (`HOUSEHOLD_FIELDS`), as a chunk carries them: the
+    book-wide fields travel once, in `Shared`."""
+    return Book(securities=(), models=(), **records)  # type: ignore[arg-type]
 
 
 class TradeRow(NamedTuple):

@@ -19,8 +19,6 @@ from functools import cache
 from operator import attrgetter
 from typing import Any
 
-from trimtab.book import Book
-
 Column = tuple[str, tuple[Any, ...]]
 """(how the values are written, the values): "decimal" (exact text), "date" (proleptic
 Gregorian ordinal) or "plain" (as they are, for pickle)."""
@@ -84,12 +82,11 @@ def _init_fields(kind: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in fields)
 
 
-def pack_book(book: Book, names: Sequence[str]) -> dict[str, Packed]:
-    """The named record fields of a book, packed (a chunk's household records)."""
-    return {name: pack(getattr(book, name)) for name in names}
+def pack_fields(owner: Any, names: Sequence[str]) -> dict[str, Packed]:
+    """The named record fields of `owner` (a chunk's book of household records), packed."""
+    return {name: pack(getattr(owner, name)) for name in names}
 
 
-def unpack_book(fields: dict[str, Packed]) -> Book:
-    """The book `pack_book` was given: those fields, every other one empty."""
-    unpacked = {name: unpack(packed) for name, packed in fields.items()}
-    return Book(securities=(), models=(), **unpacked)
+def unpack_fields(fields: dict[str, Packed]) -> dict[str, tuple[Any, ...]]:
+    """The records of each field `pack_fields` was given."""
+    return {name: unpack(packed) for name, packed in fields.items()}
