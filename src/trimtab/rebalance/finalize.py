@@ -13,7 +13,7 @@ from trimtab.measures.drift import drift, household_target
 from trimtab.measures.location import drag_matrix, location_score
 from trimtab.money import cents
 from trimtab.names import AccountKind, Side, Status, Term
-from trimtab.rebalance.positions import positions
+from trimtab.rebalance.positions import positions, trade_effects
 from trimtab.rebalance.proposal import AccountResult, HouseholdResult, Proposal, Trade
 from trimtab.snapshot import Snapshot
 from trimtab.tax.holding import term_of
@@ -44,7 +44,8 @@ def finalize(snap: Snapshot, decision: Decision, method: str, settings: Settings
     accounts = tuple(
         _account_result(snap, decision, a, fx, settings) for a in range(len(snap.accounts))
     )
-    held, household_held = positions(snap, trades, [r.cash_after for r in accounts])
+    cash_after = [r.cash_after for r in accounts]
+    held, household_held = positions(snap, trades, cash_after, (fx.net, fx.traded))
     return Proposal(
         household_id=snap.household.household_id,
         method=method,
@@ -108,15 +109,16 @@ def _buy_trades(snap: Snapshot, d: Decision) -> list[Trade]:
 class _Effects(NamedTuple):
     """What one household's trades do, worked out once for all its accounts.
 
-    `holdings` (A, S) shares before; `mine[a]` account a's trades in proposal order; `net` (A, S)
-    shares bought minus sold, summed from 0 in trade order; `after` (A, S) the holdings with each
-    trade added in turn (the household figures' float order, kept apart from `net`'s);
+    `holdings` (A, S) shares before; `mine[a]` account a's trades in proposal order; `net` and
+    `traded` (A, S) as `positions.trade_effects` gives them; `after` (A, S) the holdings with
+    each trade added in turn (the household figures' float order, kept apart from `net`'s);
     `invested[a]` account a's lots at price, USD (exact).
     """
 
     holdings: np.ndarray
     mine: list[list[Trade]]
     net: np.ndarray
+    traded: np.ndarray
     after: np.ndarray
     invested: list[Decimal]
 
@@ -131,16 +133,15 @@ def _effects(snap: Snapshot, trades: list[Trade]) -> _Effects:
     cols = [security[t.symbol] for t in trades]
     signed = [float(t.quantity) if t.side is Side.BUY else -float(t.quantity) for t in trades]
     holdings = snap.holdings()
-    net = np.zeros(holdings.shape)
+    net, traded = trade_effects(snap, trades)
     after = holdings.copy()
-    np.add.at(net, (rows, cols), signed)  # unbuffered: added one by one, in trade order
-    np.add.at(after, (rows, cols), signed)
+    np.add.at(after, (rows, cols), signed)  # unbuffered: added one by one, in trade order
     invested = [_ZERO] * len(snap.accounts)
     prices = [s.price for s in snap.securities]
     lots = zip(snap.lots, snap.lot_account.tolist(), snap.lot_security.tolist(), strict=True)
     for lot, a, s in lots:
         invested[a] += lot.quantity * prices[s]
-    return _Effects(holdings, mine, net, after, invested)
+    return _Effects(holdings, mine, net, traded, after, invested)
 
 
 def _account_result(

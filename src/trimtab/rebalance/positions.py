@@ -35,16 +35,20 @@ class _Rows(NamedTuple):
 
 
 def positions(
-    snap: Snapshot, trades: Sequence[OrderedTrade], cash_after: Sequence[Decimal]
+    snap: Snapshot,
+    trades: Sequence[OrderedTrade],
+    cash_after: Sequence[Decimal],
+    effects: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[tuple[Position, ...], tuple[Position, ...]]:
     """(account rows, household rows) for one household's proposal.
 
     `trades` carry `account_id`, `symbol`, `side` and `quantity` (shares); `cash_after[a]` is
-    account a's cash after the proposal, USD. Rows are in account order, then symbol order, with
-    `CASH` last; a security with nothing held, targeted or traded is left out.
+    account a's cash after the proposal, USD; `effects` is `trade_effects(snap, trades)` when
+    the caller has it already. Rows are in account order, then symbol order, with `CASH` last;
+    a security with nothing held, targeted or traded is left out.
     """
     before = snap.holdings()
-    net, traded = _trade_effects(snap, trades)
+    net, traded = effects if effects is not None else trade_effects(snap, trades)
     after = before + net
     cash = (snap.cash.astype(float), np.array([float(c) for c in cash_after], dtype=float))
     symbols = snap.symbols  # a property that rebuilds its list: read it once
@@ -57,8 +61,9 @@ def positions(
     return rows[: len(rows) - n_household], rows[len(rows) - n_household :]
 
 
-def _trade_effects(snap: Snapshot, trades: Sequence[OrderedTrade]) -> tuple[np.ndarray, np.ndarray]:
-    """(A, S) shares bought minus shares sold, and whether anything traded there."""
+def trade_effects(snap: Snapshot, trades: Sequence[OrderedTrade]) -> tuple[np.ndarray, np.ndarray]:
+    """(A, S) shares bought minus shares sold, summed from 0 in trade order, and whether
+    anything traded there (a buy and a sell that cancel still traded)."""
     net = np.zeros((len(snap.accounts), len(snap.securities)))
     mask = np.zeros(net.shape, dtype=bool)
     account = {a.account_id: i for i, a in enumerate(snap.accounts)}
