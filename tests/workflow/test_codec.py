@@ -15,14 +15,14 @@ from trimtab.domain import Account
 from trimtab.names import AccountKind
 from trimtab.risk import risk_model_for
 from trimtab.workflow import codec
-from trimtab.workflow.prepare import shared_inputs
-from trimtab.workflow.screen import Break, Context
-from trimtab.workflow.task import (
+from trimtab.workflow.inputs import (
     household_from_text,
     household_records,
     household_text,
     shared_from_text,
 )
+from trimtab.workflow.prepare import shared_inputs
+from trimtab.workflow.screen import Break, Context
 
 
 def test_household_inputs_round_trip(day_book: Book) -> None:

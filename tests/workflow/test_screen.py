@@ -11,9 +11,10 @@ from trimtab.book import Book
 from trimtab.config import ScreenSettings
 from trimtab.snapshot import Snapshot, build_snapshots
 from trimtab.tax.ledger import replay
+from trimtab.workflow.inputs import household_text
 from trimtab.workflow.prepare import shared_inputs
 from trimtab.workflow.screen import Context, triggers
-from trimtab.workflow.task import QUIET, household_text, solve_household
+from trimtab.workflow.task import QUIET, solve_household
 
 DAY = date(2026, 11, 20)
 OFF = ScreenSettings(drift=None, cash_usd=None, loss_usd=None, restrictions=False,

@@ -15,9 +15,9 @@ from trimtab.book import Book
 from trimtab.domain import Account, Lot
 from trimtab.names import AccountKind
 from trimtab.workflow import wire
+from trimtab.workflow.inputs import HOUSEHOLD_FIELDS
 from trimtab.workflow.prepare import jobs_and_chunks
 from trimtab.workflow.screen import Context
-from trimtab.workflow.task import HOUSEHOLD_FIELDS
 
 
 @dataclass(frozen=True)

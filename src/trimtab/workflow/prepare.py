@@ -24,15 +24,9 @@ from trimtab.risk import risk_model_for
 from trimtab.store import tables as t
 from trimtab.store import workflow_tables as w
 from trimtab.workflow import codec
+from trimtab.workflow.inputs import HOUSEHOLD_FIELDS, Shared, household_records
 from trimtab.workflow.screen import Break, Context
-from trimtab.workflow.task import (
-    HOUSEHOLD_FIELDS,
-    Chunk,
-    Job,
-    Shared,
-    household_book,
-    household_records,
-)
+from trimtab.workflow.task import Chunk, Job, household_book
 
 LOCKED_STATES = ("approved", "released")
 """A household whose current proposal is in one of these states is not proposed for again."""
