@@ -275,3 +275,27 @@ def test_advisors_come_from_the_book_and_the_queue_filters_and_sorts_on_them(
     assert {r.household_id for r in ortiz} == {h.household_id for h in households[::2]}
     ordered = [r.advisor for r in list_proposals(engine, sort="advisor")]
     assert ordered == sorted(ordered) and set(ordered) == set(names)
+
+
+def test_a_run_on_a_store_without_a_book_starts_no_worker(sqlite_url: str) -> None:
+    """The store is checked before the executor is asked to get ready (a pool's fork server
+    would otherwise sit idle until the process exits)."""
+    from trimtab.batch import SequentialExecutor
+    from trimtab.errors import StoreError
+    from trimtab.store import make_engine, upgrade
+
+    class Watched(SequentialExecutor):
+        warmed = 0
+
+        def warm(self, task: object) -> None:
+            self.warmed += 1
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    executor = Watched()
+    with pytest.raises(StoreError, match="holds no book"):
+        run_day(engine, executor=executor)
+    with pytest.raises(StoreError, match="unknown method"):
+        run_day(engine, executor=executor, method="nonsense")
+    assert executor.warmed == 0
+    engine.dispose()

@@ -27,6 +27,7 @@ from trimtab.store import export_book, has_book
 from trimtab.store import workflow_tables as w
 from trimtab.store.engine import write_transaction
 from trimtab.workflow import audit, codec
+from trimtab.workflow.inputs import Shared
 from trimtab.workflow.prepare import (
     Current,
     contexts,
@@ -40,7 +41,7 @@ from trimtab.workflow.prepare import (
 from trimtab.workflow.save import save_outcomes
 from trimtab.workflow.screen import Context
 from trimtab.workflow.summary import day_summary
-from trimtab.workflow.task import Shared, solve_chunk
+from trimtab.workflow.task import solve_chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ def run_day(
     """
     who = actor or audit.default_actor()
     run_exec = executor or SequentialExecutor()
+    _can_run(engine, method)  # before any worker starts: a run that cannot start starts none
     run_exec.warm(solve_chunk)  # workers get ready while the book is read
     plan = plan_day(engine, as_of, method)
     book, day, shared = plan.book, plan.as_of, plan.shared
@@ -116,16 +118,21 @@ class Plan:
 
 def plan_day(engine: Engine, as_of: date | None = None, method: str = DEFAULT_METHOD) -> Plan:
     """Read what a run needs from the store (reads only)."""
-    if method not in METHODS:
-        raise StoreError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
-    if not has_book(engine):
-        raise StoreError("the store holds no book: run `trimtab db import BOOK` first")
+    _can_run(engine, method)
     book = export_book(engine)
     day = book.as_of(as_of)
     book = dataclasses.replace(book, settings=dataclasses.replace(book.settings, as_of=day))
     shared = shared_inputs(book, day, method).with_digest()
     with engine.connect() as conn:
         return Plan(book, day, shared, contexts(conn, book, day), current_proposals(conn, day))
+
+
+def _can_run(engine: Engine, method: str) -> None:
+    """StoreError unless `method` is known and the store holds a book."""
+    if method not in METHODS:
+        raise StoreError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
+    if not has_book(engine):
+        raise StoreError("the store holds no book: run `trimtab db import BOOK` first")
 
 
 def _advisors(book: Any) -> dict[str, str | None]:
