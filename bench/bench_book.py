@@ -45,6 +45,10 @@ from memory import PeakMemory
 from trimtab.batch import BATCH_CONFIG, DaskExecutor, Executor, SequentialExecutor, make
 from trimtab.check import load_checked
 from trimtab.generate import MEAN_ACCOUNTS, write_sample_book
+from trimtab.optimize import engine as engine_module
+from trimtab.optimize import qp as qp_module
+from trimtab.optimize import washsafe as washsafe_module
+from trimtab.rebalance import methods as methods_module
 from trimtab.store import import_book, make_engine, upgrade
 from trimtab.workflow import run as run_module
 from trimtab.workflow import task as task_module
@@ -211,6 +215,18 @@ PHASES = {
 }
 
 
+SOLVES = {
+    "_solve": (qp_module, "built and set up afresh"),
+    "_again": (qp_module, "solved again on a kept solver (only lot bounds changed)"),
+    "optimize_accounts": (methods_module, "households solved account by account"),
+    "_in_order": (engine_module, "passes over their accounts (a second when contested)"),
+    "optimize_household": (methods_module, "households solved as one portfolio"),
+    "clashes": (washsafe_module, "wash-sale checks of a solution"),
+}
+"""Functions counted (and timed) by `--profile`: how many QP solves a household costs and why
+(a re-solve that does not end cleanly is also counted as built afresh)."""
+
+
 @contextmanager
 def phases() -> Iterator[Callable[[float], None]]:
     """Time the run's phases (wrapping the functions the run calls) and profile it."""
@@ -239,6 +255,23 @@ def phases() -> Iterator[Callable[[float], None]]:
 
     saved.append((task_module, "rebalance_snapshot", solve))
     task_module.rebalance_snapshot = rebalance  # type: ignore[assignment]
+    counted: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0])
+
+    def count(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def counting(*a: Any, **k: Any) -> Any:
+            start = time.perf_counter()
+            value = fn(*a, **k)
+            tally = counted[name]
+            tally[0] += 1
+            tally[1] += time.perf_counter() - start
+            tally[2] += bool(value) if name == "clashes" else 0
+            return value
+
+        return counting
+
+    for name, (module, _) in SOLVES.items():
+        saved.append((module, name, getattr(module, name)))
+        setattr(module, name, count(name, getattr(module, name)))
 
     def report(total: float) -> None:
         print(f"  phases of the run (one process; total {total:.1f} s):")
@@ -247,12 +280,28 @@ def phases() -> Iterator[Callable[[float], None]]:
         rest = total - sum(spent.values())
         other = "other (chunking, digests, executor)"
         print(f"    {other:<45} {rest:7.1f} s  {100 * rest / total:5.1f}%")
+        _report_solves(counted)
 
     try:
         yield report
     finally:
         for module, name, fn in saved:
             setattr(module, name, fn)
+
+
+def _report_solves(counted: dict[str, list[float]]) -> None:
+    """QP solves by path, with seconds each (assembly, setup and solve; not the objective's
+    terms), and what multiplies them: second passes and wash-sale conflicts."""
+    fresh, again = counted["_solve"], counted["_again"]
+    solves = int(fresh[0] + again[0])
+    if not solves:
+        return
+    print(f"  QP solves: {solves:,}")
+    for name, (_, label) in SOLVES.items():
+        n, seconds, hits = counted[name]
+        each = f"{1000 * seconds / n:6.2f} ms each" if n and name in ("_solve", "_again") else ""
+        clash = f" ({int(hits):,} found a conflict)" if name == "clashes" else ""
+        print(f"    {int(n):>9,} {label}{clash} {each}")
 
 
 def _rows(counts: dict[str, int]) -> str:
