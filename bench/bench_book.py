@@ -218,6 +218,7 @@ PHASES = {
 SOLVES = {
     "_solve": (qp_module, "built and set up afresh"),
     "_again": (qp_module, "solved again on a kept solver (only lot bounds changed)"),
+    "known_solution": (qp_module, "not solved: the very problem just solved"),
     "optimize_accounts": (methods_module, "households solved account by account"),
     "_in_order": (engine_module, "passes over their accounts (a second when contested)"),
     "optimize_household": (methods_module, "households solved as one portfolio"),

@@ -108,6 +108,27 @@ def test_any_other_change_is_solved_afresh() -> None:
         assert_same_bits(again, solve(other))
 
 
+def test_the_problem_just_solved_is_answered_without_a_solve() -> None:
+    """The very problem again, bounds included (a contested second pass poses it to an account
+    whose lots it does not touch): the first answer to the bit, in copies, and no solve."""
+    data = problem(3)
+    first = solve(data)
+    assert isinstance(first.assembled, Assembled)
+
+    def fail(**_: object) -> None:
+        raise AssertionError("solved again")
+
+    record = dataclasses.replace(first.assembled, solver=SimpleNamespace(update=fail, solve=fail))
+    equal = dataclasses.replace(data, lot_max=data.lot_max.copy(), lot_min=data.lot_min.copy())
+    again = solve(equal, like=dataclasses.replace(first, assembled=record))
+    assert_same_bits(again, solve(data))
+    assert again.terms == first.terms and again.assembled is record
+    assert again.sells is not first.sells and again.buys is not first.buys
+    other = keep_losses(data)  # other bounds: solved again on the kept solver, as before
+    with pytest.raises(AssertionError, match="solved again"):
+        solve(other, like=dataclasses.replace(first, assembled=record))
+
+
 def test_bounds_no_trade_can_meet_raise_as_a_fresh_solve_does() -> None:
     data = problem(0)
     first = solve(data)

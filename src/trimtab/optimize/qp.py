@@ -23,7 +23,7 @@ from trimtab.errors import InfeasibleError, OptimizationError
 from trimtab.optimize.bands import GroupVars, add_band_rows, slack_count
 from trimtab.optimize.problem import ProblemData, Solution, objective_terms
 from trimtab.optimize.reduce import reduced
-from trimtab.optimize.resolve import Assembled
+from trimtab.optimize.resolve import Assembled, known_solution
 
 _OK = {clarabel.SolverStatus.Solved, clarabel.SolverStatus.AlmostSolved}
 _INFEASIBLE = {clarabel.SolverStatus.PrimalInfeasible, clarabel.SolverStatus.AlmostPrimalInfeasible}
@@ -89,11 +89,15 @@ def solve(data: ProblemData, like: Solution | None = None) -> Solution:
     Securities nothing in the problem can touch are left out of the solve (`reduce.py`, exact);
     the solution and its terms are over all of them. When `data` is the problem `like` solved
     but for its lots' bounds, `like`'s solver solves it again with the new bounds (`resolve.py`:
-    the same bits, without assembly and setup)."""
+    the same bits, without assembly and setup); when its bounds are `like`'s too, the problem
+    is the one `like` solved and `like`'s trades are the answer (a re-solve gives the same bits:
+    a contested second pass often poses an account the problem of its first)."""
     small, keep = reduced(data)
     small = _risk_form(small)
     before = like.assembled if like is not None else None
     if isinstance(before, Assembled) and before.fits(small, keep):
+        if like is not None and before.same_problem(small, like, data.holdings.shape):
+            return known_solution(data, like, before)
         raw, assembled = _again(before, small)
     else:
         raw, assembled = _solve(small, keep)
