@@ -200,7 +200,8 @@ def scale_out(folder: Path, tmp: Path, args: argparse.Namespace) -> None:
 
 
 PHASES = {
-    "export_book": (run_module, "load: read the book from the store"),
+    "export_book": (run_module, "load: the book from the store, but its lots"),
+    "read_lots": (run_module, "load: lots, chunk by chunk"),
     "contexts": (run_module, "load: contexts (last solved, models, breaks)"),
     "shared_inputs": (run_module, "load: shared inputs (risk model)"),
     "current_proposals": (run_module, "load: current proposals"),

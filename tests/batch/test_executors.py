@@ -55,7 +55,7 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 def payloads(executor: object, url: str) -> dict[str, str]:
     plan = plan_day(make_engine(url))
-    _, chunks = jobs_and_chunks(plan.book, plan.contexts, plan.current, 2)
+    _, chunks = jobs_and_chunks(plan.book, plan.contexts, plan.current, 2, plan.lots_of)
     found = {}
     for _, outcomes in executor.run(solve_chunk, plan.shared, chunks):  # type: ignore[attr-defined]
         found.update({o.household_id: o.payload for o in outcomes})

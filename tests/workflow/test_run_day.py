@@ -299,3 +299,23 @@ def test_a_run_on_a_store_without_a_book_starts_no_worker(sqlite_url: str) -> No
         run_day(engine, executor=executor, method="nonsense")
     assert executor.warmed == 0
     engine.dispose()
+
+
+def test_a_book_re_imported_while_a_run_reads_its_lots_stops_the_run(
+    stored: Stored, day_book: Book
+) -> None:
+    """The lots are read a chunk at a time: a chunk is never made of another import's lots."""
+    from trimtab.batch import SequentialExecutor
+    from trimtab.errors import StoreError
+    from trimtab.store import import_book
+
+    engine = stored()
+
+    class ReImporting(SequentialExecutor):
+        def run(self, task, shared, chunks):  # type: ignore[no-untyped-def]
+            import_book(engine, day_book)  # after the book was read, before any lots were
+            yield from super().run(task, shared, chunks)
+
+    with pytest.raises(StoreError, match="re-imported during the run"):
+        run_day(engine, executor=ReImporting())
+    assert current(engine) == {}

@@ -11,9 +11,16 @@ from trimtab.store import (
 )
 from trimtab.store.engine import current_revision, default_url, head_revision, make_engine, upgrade
 from trimtab.store.opening import open_store
-from trimtab.store.repository import export_book, has_book, import_book
+from trimtab.store.repository import (
+    book_imported_at,
+    export_book,
+    has_book,
+    import_book,
+    read_lots,
+)
 
 __all__ = [
+    "book_imported_at",
     "current_revision",
     "default_url",
     "export_book",
@@ -22,5 +29,6 @@ __all__ = [
     "import_book",
     "make_engine",
     "open_store",
+    "read_lots",
     "upgrade",
 ]

@@ -10,7 +10,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
@@ -19,10 +19,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from trimtab.book.book import Book
 from trimtab.config import Settings, dump_toml, parse_settings, settings_to_dict
+from trimtab.domain import Lot
 from trimtab.errors import StoreError
 from trimtab.store import rows as r
 from trimtab.store import tables as t
 from trimtab.store.engine import head_revision, read_transaction, write_transaction
+
+_T = TypeVar("_T")
 
 BATCH = 10_000
 """Rows per executemany call: large enough to be fast, small enough to bound memory."""
@@ -46,11 +49,14 @@ def import_book(engine: Engine, book: Book) -> dict[str, int]:
         raise StoreError(f"import failed, the stored book is unchanged: {_reason(exc)}") from exc
 
 
-def export_book(engine: Engine) -> Book:
+def export_book(engine: Engine, *, lots: bool = True) -> Book:
     """The stored book, records in the order they were imported; StoreError when none is stored.
 
     Empty optional tables come back as `()`. A book imported without price history (None) comes
     back without it; one imported with an empty history comes back with an empty one.
+    `lots=False` leaves the lots out (`()`): a run reads them a chunk at a time (`read_lots`),
+    so the calling process never holds them all (they are most of a book: 4 million of 100,000
+    accounts).
     """
     try:
         with read_transaction(engine) as conn:
@@ -64,7 +70,7 @@ def export_book(engine: Engine) -> Book:
                 securities=_read(conn, t.securities, r.SECURITY_COLUMNS, r.securities_from),
                 households=_read(conn, t.households, r.HOUSEHOLD_COLUMNS, r.households_from),
                 accounts=_read(conn, t.accounts, r.ACCOUNT_COLUMNS, r.accounts_from),
-                lots=_read(conn, t.lots, r.LOT_COLUMNS, r.lots_from),
+                lots=_read(conn, t.lots, r.LOT_COLUMNS, r.lots_from) if lots else (),
                 models=_read(conn, t.model_components, r.MODEL_COLUMNS, r.models_from),
                 restrictions=_read(
                     conn, t.restrictions, r.RESTRICTION_COLUMNS, r.restrictions_from
@@ -85,6 +91,42 @@ def export_book(engine: Engine) -> Book:
         raise StoreError(f"cannot read the stored book: {_reason(exc)}") from exc
     except ValueError as exc:  # an enum value or date this version does not know
         raise StoreError(f"the stored book has a value trimtab cannot read: {exc}") from exc
+
+
+def read_lots(
+    engine: Engine, account_ids: Sequence[str], imported_at: datetime | None
+) -> dict[str, list[Lot]]:
+    """The stored lots of these accounts, each account's in book order (an account without lots
+    is absent). StoreError when the stored book is no longer the one imported at `imported_at`
+    (`book_imported_at`): re-imported while a run reads it, the book's halves would not match."""
+    out: dict[str, list[Lot]] = {}
+    try:
+        with read_transaction(engine) as conn:
+            if conn.execute(sa.select(t.book.c.imported_at)).scalar_one_or_none() != imported_at:
+                raise StoreError("the book was re-imported during the run: run again")
+            for ids in _batches(account_ids, IDS_PER_QUERY):
+                stmt = (
+                    sa.select(*(t.lots.c[c] for c in r.LOT_COLUMNS))
+                    .where(t.lots.c.account_id.in_(ids))
+                    .order_by(t.lots.c.seq)
+                )
+                for lot in r.lots_from(conn.execute(stmt)):
+                    out.setdefault(lot.account_id, []).append(lot)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read the stored book: {_reason(exc)}") from exc
+    except ValueError as exc:  # a value this version does not know
+        raise StoreError(f"the stored book has a value trimtab cannot read: {exc}") from exc
+    return out
+
+
+def book_imported_at(engine: Engine) -> datetime | None:
+    """When the stored book was imported (None: no book): what `read_lots` checks."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(t.book.c.imported_at)).scalar_one_or_none()
+
+
+IDS_PER_QUERY = 500
+"""Accounts per lot query: well under every database's limit on bound parameters."""
 
 
 def has_book(engine: Engine) -> bool:
@@ -154,7 +196,7 @@ def _copy(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> int
     return count
 
 
-def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(rows: Iterable[_T], size: int) -> Iterator[list[_T]]:
     it = iter(rows)
     while batch := list(islice(it, size)):
         yield batch

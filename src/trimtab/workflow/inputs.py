@@ -11,7 +11,7 @@ import dataclasses
 import json
 import typing
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from trimtab.book import Book
+from trimtab.domain import Lot
 from trimtab.risk.model import RiskModel
 from trimtab.workflow import codec
 from trimtab.workflow.screen import Context
@@ -78,15 +79,19 @@ def household_text(book: Book, household_id: str, ctx: Context) -> str:
     return codec.dumps({"records": household_records(book, household_id), "context": ctx})
 
 
-def household_records(book: Book, household_id: str) -> dict[str, tuple[Any, ...]]:
-    """The household's records of every household field, in book order."""
+def household_records(
+    book: Book, household_id: str, lots: Mapping[str, Sequence[Lot]] | None = None
+) -> dict[str, tuple[Any, ...]]:
+    """The household's records of every household field, in book order; `lots` by account
+    when they are not in `book` (a run reads them a chunk at a time)."""
     accounts = book.accounts_by_household.get(household_id, [])
+    by_account = book.lots_by_account if lots is None else lots
     ids = {a.account_id for a in accounts}
     scopes = ids | {household_id}
     return {
         "households": (book.household_by_id[household_id],),
         "accounts": tuple(accounts),
-        "lots": tuple(lot for a in accounts for lot in book.lots_by_account.get(a.account_id, ())),
+        "lots": tuple(lot for a in accounts for lot in by_account.get(a.account_id, ())),
         "transactions": tuple(
             t for a in accounts for t in book.transactions_by_account.get(a.account_id, ())
         ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from trimtab.book import Book
-from trimtab.domain import Model
+from trimtab.domain import Lot, Model
 from trimtab.risk import risk_model_for
 from trimtab.store import tables as t
 from trimtab.store import workflow_tables as w
@@ -167,13 +167,21 @@ def _model_closure(models: Mapping[str, Model]) -> dict[str, set[str]]:
     return out
 
 
+LotsOf = Callable[[Sequence[str]], Mapping[str, Sequence[Lot]]]
+"""Account ids -> their lots by account, in book order (`store.read_lots`)."""
+
+
 def jobs_and_chunks(
     book: Book,
     ctx: Mapping[str, Context],
     current: Mapping[str, Current],
     size: int,
+    lots_of: LotsOf | None = None,
 ) -> tuple[list[str], Iterator[Chunk]]:
-    """Households kept as they are (approved or released today), and chunks of the others."""
+    """Households kept as they are (approved or released today), and chunks of the others.
+
+    Without `lots_of` the lots come from `book`; with it, each chunk's are read as the chunk
+    is made (the chunks are made as the executor asks for them, while workers solve)."""
     kept = [h for h, cur in current.items() if cur.state in LOCKED_STATES]
     skip = set(kept)
     todo = [
@@ -185,15 +193,19 @@ def jobs_and_chunks(
         for hh in book.households
         if hh.household_id not in skip
     ]
-    return kept, _chunks(book, todo, max(1, size))
+    return kept, _chunks(book, todo, max(1, size), lots_of)
 
 
-def _chunks(book: Book, jobs: list[Job], size: int) -> Iterator[Chunk]:
+def _chunks(book: Book, jobs: list[Job], size: int, lots_of: LotsOf | None) -> Iterator[Chunk]:
     for start in range(0, len(jobs), size):
         part = tuple(jobs[start : start + size])
+        lots = None
+        if lots_of is not None:
+            owned = book.accounts_by_household
+            lots = lots_of([a.account_id for j in part for a in owned.get(j.household_id, ())])
         fields: dict[str, list[object]] = {f: [] for f in HOUSEHOLD_FIELDS}
         for job in part:
-            for name, records in household_records(book, job.household_id).items():
+            for name, records in household_records(book, job.household_id, lots).items():
                 fields[name].extend(records)
         yield Chunk(household_book({k: tuple(v) for k, v in fields.items()}), part)
 

@@ -9,6 +9,7 @@ current proposal per household. Approved or released proposals are never replace
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,13 +24,14 @@ from trimtab.book import Book
 from trimtab.config import dump_toml, settings_to_dict
 from trimtab.errors import StoreError
 from trimtab.rebalance.run import DEFAULT_METHOD, METHODS
-from trimtab.store import export_book, has_book
+from trimtab.store import book_imported_at, export_book, has_book, read_lots
 from trimtab.store import workflow_tables as w
 from trimtab.store.engine import write_transaction
 from trimtab.workflow import audit, codec
 from trimtab.workflow.inputs import Shared
 from trimtab.workflow.prepare import (
     Current,
+    LotsOf,
     contexts,
     current_proposals,
     imported_at,
@@ -83,7 +85,8 @@ def run_day(
         version = {"book_imported_at": imported_at(conn), "last_feed": last_feed(conn)}
         run_id = _start(conn, day, who, run_exec.name, method, settings, version, shared.text())
     ctx, current = plan.contexts, plan.current
-    kept, chunks = jobs_and_chunks(book, ctx, current, chunk_size or settings.workflow.chunk_size)
+    size = chunk_size or settings.workflow.chunk_size
+    kept, chunks = jobs_and_chunks(book, ctx, current, size, plan.lots_of)
     if on_total is not None:
         on_total(len(book.households) - len(kept))
     advisors = _advisors(book)
@@ -106,25 +109,31 @@ def run_day(
 
 @dataclass(frozen=True, eq=False)
 class Plan:
-    """What a run of one day starts from: the book, the shared inputs, each household's context
-    and the day's current proposals."""
+    """What a run of one day starts from: the book without its lots, the shared inputs, each
+    household's context, the day's current proposals, and where the lots come from (read a
+    chunk at a time: the calling process holds one chunk's lots, not the book's)."""
 
     book: Book
     as_of: date
     shared: Shared
     contexts: dict[str, Context]
     current: dict[str, Current]
+    lots_of: LotsOf
 
 
 def plan_day(engine: Engine, as_of: date | None = None, method: str = DEFAULT_METHOD) -> Plan:
     """Read what a run needs from the store (reads only)."""
     _can_run(engine, method)
-    book = export_book(engine)
+    stamp = book_imported_at(engine)  # each chunk's lots are read from this very book
+    book = export_book(engine, lots=False)
     day = book.as_of(as_of)
     book = dataclasses.replace(book, settings=dataclasses.replace(book.settings, as_of=day))
     shared = shared_inputs(book, day, method).with_digest()
     with engine.connect() as conn:
-        return Plan(book, day, shared, contexts(conn, book, day), current_proposals(conn, day))
+        ctx, current = contexts(conn, book, day), current_proposals(conn, day)
+    return Plan(
+        book, day, shared, ctx, current, functools.partial(read_lots, engine, imported_at=stamp)
+    )
 
 
 def _can_run(engine: Engine, method: str) -> None:
